@@ -1,0 +1,75 @@
+"""The CloudEvents 1.0 envelope around every canonical entity."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import AwareDatetime, Field, SerializeAsAny
+
+from normalizers.schema._model import CanonicalModel, Entity
+
+__all__ = ["EVENT_ID_NAMESPACE", "CanonicalEvent", "event_id", "event_type"]
+
+EVENT_ID_NAMESPACE = uuid.UUID("6f1d7c3e-2b1a-5c4d-9e8f-0a1b2c3d4e5f")
+"""UUIDv5 namespace of canonical event ids; changing it would change every id."""
+
+SCHEMA_VERSION = "v1"
+
+
+def event_type(entity_type: str, action: str) -> str:
+    """Return the versioned CloudEvents type, e.g. ``commerce.order.created.v1``."""
+    return f"commerce.{entity_type}.{action}.{SCHEMA_VERSION}"
+
+
+def event_id(source_id: str, delivery_id: str, type_: str, entity_id: str) -> str:
+    """Return the deterministic event id of one entity event of one delivery.
+
+    The same delivery (a platform retry, a replay) always yields the same id, so every
+    consumer can deduplicate on it.
+    """
+    name = f"{source_id}\x1f{delivery_id}\x1f{type_}\x1f{entity_id}"
+    return str(uuid.uuid5(EVENT_ID_NAMESPACE, name))
+
+
+class CanonicalEvent(CanonicalModel):
+    """A canonical commerce event: CloudEvents 1.0 attributes, relay's extensions, the entity.
+
+    Extensions: ``platform`` (registry slug), ``sourceid`` (relay source), ``storeid`` (the
+    shop on the platform, where known), ``platformtopic`` (the platform's own event name),
+    ``deliveryid`` (the platform's delivery id), ``receivedat`` (when relay received it),
+    ``partitionkey`` (``{sourceid}:{entity id}``, also the Kafka key), ``traceparent`` (W3C
+    trace context, where present) and ``authenticity`` (``limited`` when the platform signs
+    only part of the delivery).
+    """
+
+    specversion: Literal["1.0"] = "1.0"
+    id: str
+    source: str
+    type: str
+    subject: str
+    time: AwareDatetime
+    datacontenttype: Literal["application/json"] = "application/json"
+    platform: str
+    sourceid: str
+    storeid: str | None = None
+    platformtopic: str
+    deliveryid: str
+    receivedat: AwareDatetime
+    partitionkey: str
+    traceparent: str | None = None
+    authenticity: Literal["verified", "limited"] = "verified"
+    data: SerializeAsAny[Entity] = Field(description="The canonical entity.")
+
+    @property
+    def topic(self) -> str:
+        """The Kafka topic suffix of this event's entity (``orders``)."""
+        return self.data.topic
+
+    def to_json(self) -> bytes:
+        """Serialize the whole envelope (CloudEvents structured mode), without null attributes."""
+        return self.model_dump_json(exclude_none=True).encode()
+
+    def data_json(self) -> bytes:
+        """Serialize only ``data`` (CloudEvents binary mode)."""
+        return self.data.model_dump_json(exclude_none=True).encode()

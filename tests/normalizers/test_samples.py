@@ -1,0 +1,75 @@
+"""Golden samples: every public platform payload in tests/samples normalizes to its expected.json.
+
+Each case directory holds the platform's body verbatim (``body.json``), where it comes from
+(``source.txt``), the headers the platform sends with it (``headers.json``, signatures left
+out) and the canonical events (``expected.json``). Deliveries are built from the headers as
+the platform's verifier reads them, without verifying: signatures are the verifiers' tests.
+A sample without a delivery id header gets the body digest, as verifiers do.
+
+``RELAY_UPDATE_GOLDEN=1 pytest tests/normalizers/test_samples.py`` rewrites every
+expected.json; review the diff field by field against body.json before committing it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from normalizers import NORMALIZERS
+from verifiers import Verified
+
+SAMPLES = Path(__file__).parents[1] / "samples"
+CASES = sorted(path for path in SAMPLES.glob("*/*") if path.is_dir())
+
+# The headers a platform's verifier reads the topic, delivery id, store and event time from
+# ("": the platform sends none).
+HEADER_NAMES = {
+    "bigcommerce": ("", "", "", ""),
+    "shopify": (
+        "x-shopify-topic",
+        "x-shopify-webhook-id",
+        "x-shopify-shop-domain",
+        "x-shopify-triggered-at",
+    ),
+    "woocommerce": ("x-wc-webhook-topic", "x-wc-webhook-delivery-id", "x-wc-webhook-source", ""),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.parent.name}/{case.name}")
+def test_sample(case: Path, make_delivery: Callable[..., Verified]) -> None:
+    """A sample's body and headers normalize to exactly the events in its expected.json."""
+    platform = case.parent.name
+    headers: dict[str, str] = orjson.loads((case / "headers.json").read_bytes())
+    topic, delivery_id, store, occurred = HEADER_NAMES[platform]
+    occurred_at = headers.get(occurred)
+    delivery = make_delivery(
+        platform,
+        (case / "body.json").read_bytes(),
+        headers.get(topic, ""),
+        delivery_id=headers.get(delivery_id),
+        store_id=headers.get(store),
+        occurred_at=datetime.fromisoformat(occurred_at) if occurred_at else None,
+        headers=headers,
+        source_id=f"{platform}-samples",
+    )
+
+    actual = [orjson.loads(event.to_json()) for event in NORMALIZERS[platform](delivery)]
+
+    expected_path = case / "expected.json"
+    if os.environ.get("RELAY_UPDATE_GOLDEN") == "1":
+        expected_path.write_bytes(orjson.dumps(actual, option=orjson.OPT_INDENT_2) + b"\n")
+    assert actual == orjson.loads(expected_path.read_bytes())
+
+
+def test_every_sample_is_complete() -> None:
+    """Every sample case has its body, source, headers and expected events, and a platform."""
+    assert CASES
+    for case in CASES:
+        assert case.parent.name in NORMALIZERS
+        for name in ("body.json", "source.txt", "headers.json", "expected.json"):
+            assert (case / name).is_file(), f"{case}/{name}"

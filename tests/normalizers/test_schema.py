@@ -1,0 +1,151 @@
+"""The canonical schema: JSON Schema export, invariants of the value types, entity lookup."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import orjson
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from normalizers import schema
+from normalizers.schema import (
+    ENTITIES,
+    ENTITY_TOPICS,
+    Address,
+    CanonicalEvent,
+    Customer,
+    Order,
+    OrderTotals,
+    PlatformEvent,
+    Product,
+    entity_class,
+)
+
+MODELS = [
+    getattr(schema, name)
+    for name in schema.__all__
+    if isinstance(getattr(schema, name), type) and issubclass(getattr(schema, name), BaseModel)
+]
+
+
+def test_all_names_every_entity() -> None:
+    """The schema package exports every entity and names only what it defines (ruff sorts it)."""
+    assert all(hasattr(schema, name) for name in schema.__all__)
+    assert {cls.__name__ for cls in ENTITIES.values()} <= set(schema.__all__)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
+@pytest.mark.parametrize("mode", ["validation", "serialization"])
+def test_json_schema_exports(model: type[BaseModel], mode: str) -> None:
+    """Every model exports a JSON Schema that serializes as JSON."""
+    exported = model.model_json_schema(mode=mode)  # type: ignore[arg-type]  # a Literal
+    assert orjson.loads(orjson.dumps(exported))["title"] == model.__name__
+
+
+def test_money_is_a_string_in_the_serialization_schema() -> None:
+    """Amounts are strings on the wire; currency codes carry the ISO 4217 pattern."""
+    exported = OrderTotals.model_json_schema(mode="serialization")
+    [amount, _null] = exported["properties"]["total"]["anyOf"]
+    assert amount["type"] == "string"
+    [code, _null] = exported["properties"]["currency"]["anyOf"]
+    assert code["pattern"] == "^[A-Z]{3}$"
+
+
+def test_times_are_held_in_utc() -> None:
+    """An aware time converts to UTC and is written with Z; a naive time is refused."""
+    eastern = timezone(timedelta(hours=-5))
+    customer = Customer(id="1", create_at=datetime(2021, 12, 31, 19, tzinfo=eastern))
+    assert customer.create_at == datetime(2022, 1, 1, tzinfo=UTC)
+    assert customer.create_at is not None
+    assert customer.create_at.tzinfo is UTC
+    assert orjson.loads(customer.model_dump_json())["create_at"] == "2022-01-01T00:00:00Z"
+    with pytest.raises(ValidationError):
+        Customer(id="1", create_at=datetime(2022, 1, 1))  # noqa: DTZ001 - the naive time refused
+
+
+@pytest.mark.parametrize("code", ["usd", "US", "USDD", "12A"])
+def test_currency_must_be_an_iso_4217_code(code: str) -> None:
+    """A currency that is not three upper-case letters is refused."""
+    with pytest.raises(ValidationError):
+        OrderTotals(currency=code)
+
+
+def test_models_are_frozen_and_strict() -> None:
+    """Models refuse unknown fields and mutation; extra data belongs in additional_fields."""
+    with pytest.raises(ValidationError):
+        Address(street="1 Main St")  # type: ignore[call-arg]  # the unknown field refused
+    address = Address(city="Ottawa")
+    with pytest.raises(ValidationError):
+        address.city = "Toronto"  # type: ignore[misc]  # the mutation refused
+
+
+def test_money_round_trips_exactly() -> None:
+    """An amount written as "10.10" reads back as Decimal("10.10")."""
+    totals = OrderTotals(total=Decimal("10.10"), currency="EUR")
+    again = OrderTotals.model_validate_json(totals.model_dump_json())
+    assert again == totals
+    assert str(again.total) == "10.10"
+
+
+def test_entities_and_their_topics() -> None:
+    """Each entity is found by its type name and has its Kafka topic."""
+    assert dict(ENTITIES) == {
+        "customer": Customer,
+        "order": Order,
+        "platform_event": PlatformEvent,
+        "product": Product,
+    }
+    assert ENTITY_TOPICS == ("customers", "orders", "platform-events", "products")
+
+
+@pytest.mark.parametrize(
+    ("event_type", "entity_type"),
+    [
+        ("commerce.order.partially_fulfilled.v1", Order),
+        ("commerce.product.deleted.v1", Product),
+        ("commerce.platform_event.received.v1", PlatformEvent),
+    ],
+)
+def test_entity_class_of_an_event_type(event_type: str, entity_type: type) -> None:
+    """``entity_class`` maps a canonical event type to the class of its data."""
+    assert entity_class(event_type) is entity_type
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "commerce.order.created.v2",
+        "commerce.cart.created.v1",
+        "order.created",
+        "x.order.created.v1",
+    ],
+)
+def test_entity_class_refuses_other_types(event_type: str) -> None:
+    """A type of another version, entity or shape raises KeyError."""
+    with pytest.raises(KeyError):
+        entity_class(event_type)
+
+
+def test_event_envelope_helpers() -> None:
+    """An event's topic is its entity's; data_json is the entity without null fields."""
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    event = CanonicalEvent(
+        id="e1",
+        source="/sources/s",
+        type="commerce.order.created.v1",
+        subject="1",
+        time=now,
+        platform="shopify",
+        sourceid="s",
+        platformtopic="orders/create",
+        deliveryid="d",
+        receivedat=now,
+        partitionkey="s:1",
+        data=Order(id="1", comment=None),
+    )
+    assert event.topic == "orders"
+    assert orjson.loads(event.data_json())["id"] == "1"
+    assert "comment" not in orjson.loads(event.data_json())
+    assert "storeid" not in orjson.loads(event.to_json())
