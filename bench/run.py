@@ -1,0 +1,219 @@
+"""Benchmark: relay's full pipeline against a bare ASGI app, measured in one run.
+
+Usage (on demand, not in CI; needs Debian's `wrk`):
+
+    .venv/bin/python bench/run.py [--duration 10] [--connections 64 4] [--cpu 0 --load-cpu 1]
+
+Starts an embedded Tansu broker, a bare ASGI app and `relay serve` (each server pinned to
+--cpu), drives signed Shopify orders/create webhooks with wrk (pinned to --load-cpu, a unique
+X-Shopify-Webhook-Id per request), reads `<prefix>.raw` back with confluent-kafka to check that
+every 2xx is in Kafka, and prints requests/s, p50/p99 latency, errors and the ratio to bare ASGI.
+Everything runs on 127.0.0.1 and stops itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import orjson
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from _kafka import read_topic  # noqa: E402
+
+from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
+from relay.signing import sample_body  # noqa: E402
+
+SECRET = "bench-secret"  # noqa: S105 (a benchmark-only secret)
+
+
+@dataclass
+class Result:
+    """One wrk run."""
+
+    name: str
+    connections: int
+    requests: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _wrk(
+    name: str, url: str, connections: int, duration: int, load_cpu: int, env: dict[str, str]
+) -> Result:
+    cmd = ["taskset", "-c", str(load_cpu), "wrk", "-t1", f"-c{connections}", f"-d{duration}s"]
+    cmd += ["--latency", "-s", str(ROOT / "bench" / "webhooks.lua"), url]
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **env}, check=True)
+    text = out.stdout
+    requests = int(re.search(r"(\d+) requests in", text).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", text).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", text).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
+    errors = int(non2xx.group(1)) if non2xx else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    return Result(name, connections, requests, rps, p50, p99, errors)
+
+
+def _wait_http(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} not up")
+
+
+def _start(cmd: list[str], cpu: int, log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        ["taskset", "-c", str(cpu), *cmd], stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
+def main() -> None:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, nargs="+", default=[64, 4])
+    parser.add_argument("--cpu", type=int, default=0, help="core for the servers")
+    parser.add_argument("--load-cpu", type=int, default=1, help="core for wrk")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench needs wrk: apt-get install wrk")
+
+    tmp = Path(tempfile.mkdtemp(prefix="relay-bench-"))
+    body = orjson.dumps(orjson.loads(sample_body("shopify", "orders/create")))
+    (tmp / "body.json").write_bytes(body)
+    signature = base64.b64encode(hmac.digest(SECRET.encode(), body, hashlib.sha256)).decode()
+    prefix = f"bench{uuid.uuid4().hex[:8]}"
+    results: list[Result] = []
+    accepted_total = 0
+
+    with EmbeddedBroker(log_path=tmp / "tansu.log") as broker:
+        pin = ["taskset", "-p", "-c", str(args.load_cpu), str(broker.pid)]
+        subprocess.run(pin, capture_output=True, check=False)
+        bare_port, relay_port = free_port(), free_port()
+        bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_asgi.py"), str(bare_port)]
+        bare = _start(bare_cmd, args.cpu, tmp / "bare.log")
+        config = {
+            "server": {"port": relay_port},
+            "kafka": {
+                "bootstrap_servers": broker.bootstrap_servers,
+                "topic_prefix": prefix,
+                "enable_idempotence": False,
+            },
+            "sources": [{"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}],
+            "log_level": "WARNING",
+        }
+        (tmp / "relay.yaml").write_text(yaml.safe_dump(config))
+        os.environ["BENCH_SECRET"] = SECRET
+        relay_cmd = [sys.executable, "-m", "relay", "serve", "--config", str(tmp / "relay.yaml")]
+        relay = _start(relay_cmd, args.cpu, tmp / "relay.log")
+        targets = {
+            "bare-asgi": f"http://127.0.0.1:{bare_port}/",
+            "relay": f"http://127.0.0.1:{relay_port}/webhooks/bench",
+        }
+        try:
+            _wait_http(targets["bare-asgi"])
+            _wait_http(f"http://127.0.0.1:{relay_port}/readyz")
+            for connections in args.connections:
+                for name, url in targets.items():
+                    env = {
+                        "BENCH_BODY": str(tmp / "body.json"),
+                        "BENCH_HMAC": signature,
+                        "BENCH_RUN": f"{name}-{connections}",
+                    }
+                    result = _wrk(
+                        name,
+                        url,
+                        connections=connections,
+                        duration=args.duration,
+                        load_cpu=args.load_cpu,
+                        env=env,
+                    )
+                    results.append(result)
+                    if name == "relay":
+                        accepted_total += result.requests - result.errors
+        finally:
+            _stop(relay)
+            _stop(bare)
+        raw = read_topic(
+            broker.bootstrap_servers,
+            f"{prefix}.raw",
+            until=lambda m: len(m) >= accepted_total,
+            timeout=60,
+        )
+        delivered = {m.headers.get("relay-delivery-id") for m in raw}
+    _report(results, args, len(body), accepted_total, len(delivered), prefix)
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _report(
+    results: list[Result],
+    args: argparse.Namespace,
+    body_size: int,
+    accepted: int,
+    delivered: int,
+    prefix: str,
+) -> None:
+    print(
+        f"\nbody: Shopify orders/create sample, {body_size} bytes compact; "
+        f"{args.duration}s per run; servers on cpu {args.cpu}, wrk on cpu {args.load_cpu}"
+    )
+    header = ("setup", "conns", "req/s", "p50 ms", "p99 ms", "errors", "ratio")
+    print("{:<10} {:>5} {:>9} {:>8} {:>8} {:>7} {:>6}".format(*header))
+    for r in results:
+        bare = next(
+            b.rps for b in results if b.name == "bare-asgi" and b.connections == r.connections
+        )
+        print(
+            f"{r.name:<10} {r.connections:>5} {r.rps:>9.0f} {r.p50_ms:>8.2f} "
+            f"{r.p99_ms:>8.2f} {r.errors:>7} {r.rps / bare:>6.2f}"
+        )
+    print(
+        f"\nrelay 2xx counted by wrk: {accepted}; distinct deliveries on {prefix}.raw: {delivered}"
+    )
+    print("(wrk does not count answers in flight when it stops: read-back may exceed, never trail)")
+
+
+if __name__ == "__main__":
+    main()

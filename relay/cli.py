@@ -1,0 +1,216 @@
+"""The ``relay`` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import BinaryIO
+
+import click
+import httpx
+
+from relay import __version__
+from relay.config import Settings, load_settings
+from relay.errors import ConfigError, RelayError
+from relay.secrets import resolve_secret
+from relay.signing import SIGNERS, sample_body, sample_topics, sign
+
+__all__ = ["main"]
+
+_CONFIG_HELP = "The YAML config file (RELAY_* environment variables override it)."
+_config_option = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    envvar="RELAY_CONFIG",
+    help=_CONFIG_HELP + " [env: RELAY_CONFIG]",
+)
+
+
+def _load(config_path: Path | None) -> Settings:
+    try:
+        settings = load_settings(config_path)
+    except ConfigError as exc:
+        raise click.ClickException(f"invalid configuration: {exc}") from exc
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="relay")
+def main() -> None:
+    """relay: verify, normalize and publish eCommerce webhooks to Kafka.
+
+    Platforms POST to /webhooks/{source_id}; relay verifies each signature, turns the delivery
+    into canonical CloudEvents and answers 2xx only once Kafka acknowledged every record.
+    """
+
+
+@main.command()
+@_config_option
+def serve(config_path: Path | None) -> None:
+    """Run the receiver against the Kafka cluster in the config (production).
+
+    Stops gracefully on SIGTERM/SIGINT: readiness turns false, in-flight requests finish,
+    the producer is flushed, exit code 0.
+    """
+    from relay.runner import run_serve  # noqa: PLC0415 (keeps --help fast)
+
+    sys.exit(_run(run_serve(_load(config_path))))
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=Path("examples/dev.yaml"),
+    show_default=True,
+    help="The example config with sample sources and a file sink.",
+)
+@click.option("--port", type=int, default=None, help="HTTP port (default: the config's).")
+@click.option("--broker-port", type=int, default=0, help="Embedded broker port (0: any free).")
+def dev(config_path: Path, port: int | None, broker_port: int) -> None:
+    """Run relay with an embedded Kafka-compatible broker (Tansu), for trying it out.
+
+    Starts the broker on 127.0.0.1, creates the topics, serves the config's sample sources and
+    runs its file sink. Everything the broker holds is in memory and gone on exit.
+    """
+    from relay.runner import run_dev  # noqa: PLC0415 (keeps --help fast)
+
+    settings = _load(config_path)
+    sys.exit(_run(run_dev(settings, config_path=config_path, port=port, broker_port=broker_port)))
+
+
+@main.command("check-config")
+@click.argument("config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_config(config_path: Path) -> None:
+    """Validate CONFIG_PATH: shape, platforms, options and secret references.
+
+    Exits 1 naming the offending key (e.g. `sources[0].secrets[1]`); secret values are
+    resolved to check they exist but never printed.
+    """
+    from relay.app import build_sources  # noqa: PLC0415 (keeps --help fast)
+
+    settings = _load(config_path)
+    try:
+        build_sources(settings)
+    except ConfigError as exc:
+        raise click.ClickException(f"invalid configuration: {exc}") from exc
+    click.echo(
+        f"{config_path}: ok ({len(settings.sources)} sources, {len(settings.sinks)} sinks, "
+        f"kafka {settings.kafka.bootstrap_servers})"
+    )
+
+
+@main.command("sign")
+@click.argument("platform", type=click.Choice(sorted(SIGNERS)))
+@click.option(
+    "--secret",
+    "secret_ref",
+    required=True,
+    help="The secret as a reference: env:NAME or file:/path (never the value itself).",
+)
+@click.option(
+    "--body", "body_path", type=click.File("rb"), required=True, help="Body file ('-': stdin)."
+)
+@click.option("--topic", default="orders/create", show_default=True, help="Platform topic.")
+@click.option("--url", default=None, help="Also print a curl command posting to this URL.")
+def sign_command(
+    platform: str, secret_ref: str, body_path: BinaryIO, topic: str, url: str | None
+) -> None:
+    """Print the headers PLATFORM would send with a body, to test an integration."""
+    try:
+        secret = resolve_secret(secret_ref, "--secret")
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    body = body_path.read()
+    headers = sign(platform, body, secret, topic, datetime.now(UTC))
+    for name, value in headers.items():
+        click.echo(f"{name}: {value}")
+    if url:
+        args = " ".join(f"-H '{n}: {v}'" for n, v in headers.items())
+        click.echo(f"\ncurl -sS -X POST {args} --data-binary @{body_path.name} '{url}'")
+
+
+@main.command("send-sample")
+@click.argument("platform", type=click.Choice(sorted(SIGNERS)))
+@click.argument("topic", required=False)
+@_config_option
+@click.option("--source", "source_id", default=None, help="Source id (default: first of PLATFORM).")
+@click.option("--url", default=None, help="Relay base URL (default: from the config's server).")
+@click.option("--list", "list_topics", is_flag=True, help="List the sample topics and exit.")
+def send_sample(
+    *,
+    platform: str,
+    topic: str | None,
+    config_path: Path | None,
+    source_id: str | None,
+    url: str | None,
+    list_topics: bool,
+) -> None:
+    """Post a signed public sample payload of PLATFORM's TOPIC to a running relay.
+
+    The sample is a real payload from the platform's documentation (shipped with relay, with
+    its source); it is signed with the source's first secret from the config.
+    """
+    topics = sample_topics(platform)
+    if list_topics or topic is None:
+        click.echo("\n".join(topics) or f"no samples for {platform}")
+        return
+    if topic not in topics:
+        raise click.ClickException(f"no sample for {platform} {topic}; have: {', '.join(topics)}")
+    settings = _load(config_path)
+    source = next(
+        (
+            s
+            for s in settings.sources
+            if (s.id == source_id if source_id else s.platform == platform)
+        ),
+        None,
+    )
+    if source is None:
+        raise click.ClickException(f"no {platform} source in the config (use --config/--source)")
+    try:
+        secret = resolve_secret(source.secrets[0], f"sources[{source.id}].secrets[0]")
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    body = sample_body(platform, topic)
+    headers = sign(platform, body, secret, topic, datetime.now(UTC))
+    host = settings.server.host if settings.server.host not in {"0.0.0.0", "::"} else "127.0.0.1"  # noqa: S104
+    base = url or f"http://{host}:{settings.server.port}"
+    target = f"{base.rstrip('/')}/webhooks/{source.id}"
+    try:
+        response = httpx.post(target, content=body, headers=headers, timeout=10)
+    except httpx.HTTPError as exc:
+        raise click.ClickException(f"cannot reach {target}: {exc}") from exc
+    click.echo(f"POST {target} ({len(body)} bytes) -> {response.status_code} {response.text}")
+    if not response.is_success:
+        sys.exit(1)
+
+
+@main.group()
+def sink() -> None:
+    """Run the configured sinks (Kafka consumers that deliver events onward)."""
+
+
+@sink.command("run")
+@click.argument("name")
+@_config_option
+def sink_run(name: str, config_path: Path | None) -> None:
+    """Run sink NAME from the config until SIGTERM/SIGINT (at-least-once delivery)."""
+    from relay.runner import run_sink  # noqa: PLC0415 (keeps --help fast)
+
+    settings = _load(config_path)
+    config = next((s for s in settings.sinks if s.name == name), None)
+    if config is None:
+        raise click.ClickException(f"no sink named {name!r} in the config")
+    sys.exit(_run(run_sink(settings, config)))
+
+
+def _run(coro: object) -> int:
+    try:
+        return int(asyncio.run(coro))  # type: ignore[arg-type]
+    except RelayError as exc:
+        raise click.ClickException(str(exc)) from exc

@@ -1,0 +1,193 @@
+"""relay's settings: one YAML file plus ``RELAY_`` environment overrides.
+
+The outer shape (``server``, ``kafka``, ``sources``, ``sinks``) is a contract that tools and
+users script against: keys may be added, none renamed. Environment variables override the
+file, nested with ``__``: ``RELAY_KAFKA__BOOTSTRAP_SERVERS=broker:9092``. Secrets are never
+written in the file; a source names them as ``env:NAME`` or ``file:/path`` references, resolved
+by ``relay.secrets`` at start-up. See docs/configuration.md for every key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from relay.errors import ConfigError
+from sinks.config import SinkConfig
+from verifiers import VERIFIERS
+
+__all__ = [
+    "DedupSettings",
+    "KafkaSettings",
+    "ServerSettings",
+    "Settings",
+    "SourceSettings",
+    "load_settings",
+]
+
+SecretRef = Annotated[
+    str,
+    StringConstraints(pattern=r"^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$"),
+    Field(description="A reference to a secret: `env:NAME` or `file:/path`, never the value."),
+]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(_Section):
+    """The HTTP receiver."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_concurrent_requests: int = Field(default=2048, gt=0)
+    retry_after_seconds: int = Field(default=10, ge=1)
+    shutdown_timeout_seconds: int = Field(default=20, gt=0)
+    access_log: bool = False
+
+
+class KafkaSettings(_Section):
+    """The Kafka producer and the topics relay publishes to."""
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    topic_prefix: Slug = "commerce"
+    create_topics: bool = True
+    topic_partitions: int = Field(default=6, ge=1)
+    topic_replication_factor: int = Field(default=1, ge=1)
+    enable_idempotence: bool = True
+    compression_type: Literal["zstd", "gzip", "lz4", "snappy", "none"] = "zstd"
+    linger_ms: int = Field(default=0, ge=0)
+    max_batch_size: int = Field(default=1024 * 1024, ge=16 * 1024)
+    max_request_size: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)
+    request_timeout_ms: int = Field(default=10_000, ge=1000)
+    publish_timeout_seconds: float = Field(default=3.0, gt=0)
+    connect_timeout_seconds: float = Field(default=30.0, gt=0)
+    client_id: str = "relay"
+    cloudevents_mode: Literal["structured", "binary"] = "structured"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretRef | None = None
+
+
+class SourceSettings(_Section):
+    """One webhook sender: ``POST /webhooks/{id}``."""
+
+    id: Slug
+    platform: str
+    secrets: list[SecretRef] = Field(min_length=1)
+    store_id: str | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _known_platform(self) -> SourceSettings:
+        if self.platform not in VERIFIERS:
+            known = ", ".join(sorted(VERIFIERS))
+            raise ValueError(f"unknown platform {self.platform!r}; known: {known}")
+        return self
+
+
+class DedupSettings(_Section):
+    """Duplicate delivery detection (in-process)."""
+
+    ttl_seconds: int = Field(default=72 * 3600, ge=1)
+    max_entries: int = Field(default=200_000, ge=1)
+
+
+class Settings(BaseSettings):
+    """Everything relay needs, built once at start-up and passed down explicitly."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="RELAY_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    server: ServerSettings = ServerSettings()
+    kafka: KafkaSettings = KafkaSettings()
+    sources: list[SourceSettings] = Field(default_factory=list)
+    sinks: list[SinkConfig] = Field(default_factory=list)
+    dedup: DedupSettings = DedupSettings()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Let the environment override the file (the file arrives as init arguments)."""
+        del settings_cls, dotenv_settings, file_secret_settings
+        return (env_settings, init_settings)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Settings:
+        for kind, names in (
+            ("sources", [s.id for s in self.sources]),
+            ("sinks", [s.name for s in self.sinks]),
+        ):
+            dupes = sorted({n for n in names if names.count(n) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {kind} names: {', '.join(dupes)}")
+        return self
+
+    def source(self, source_id: str) -> SourceSettings | None:
+        """Return the source with id ``source_id``, or ``None``."""
+        return next((s for s in self.sources if s.id == source_id), None)
+
+
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _anchor_file_refs(value: object, base: Path) -> object:
+    """Make relative ``file:`` secret references relative to the config file's folder."""
+    if isinstance(value, dict):
+        return {k: _anchor_file_refs(v, base) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_anchor_file_refs(v, base) for v in value]
+    if isinstance(value, str) and value.startswith("file:") and not Path(value[5:]).is_absolute():
+        return f"file:{base / value[5:]}"
+    return value
+
+
+def load_settings(path: Path | None) -> Settings:
+    """Read ``path`` (YAML) and the environment into ``Settings``.
+
+    Raises ``ConfigError`` naming the offending key (``sources[0].platform``) on any problem.
+    """
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except OSError as exc:
+            raise ConfigError(str(path), f"cannot read the config file: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(str(path), f"not valid YAML: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError("(top level)", "the config file must be a YAML mapping")
+        data = {str(k): _anchor_file_refs(v, path.resolve().parent) for k, v in loaded.items()}
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = _dotted(tuple(first["loc"]))
+        raise ConfigError(key, first["msg"], count=exc.error_count()) from exc

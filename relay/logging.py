@@ -1,0 +1,53 @@
+"""JSON-lines logging for every logger of the process (only ``relay`` configures handlers).
+
+Each line carries the context bound for the current delivery (``source``, ``platform``,
+``delivery_id``) and the ``extra`` fields of the call. Never log secrets, signatures or bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, TextIO
+
+import orjson
+import structlog
+
+__all__ = ["configure_logging"]
+
+
+def _dumps(obj: object, **_: object) -> str:
+    return orjson.dumps(obj, default=str).decode()
+
+
+def _drop_color_message(_: object, __: str, event: dict[str, object]) -> dict[str, object]:
+    event.pop("color_message", None)  # uvicorn's ANSI-coloured duplicate of the message
+    return event
+
+
+def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Send every log record to ``stream`` (stderr) as one JSON object per line."""
+    pre_chain: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.ExtraAdder(),
+        _drop_color_message,
+        structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
+    ]
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=pre_chain,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(serializer=_dumps),
+        ],
+    )
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "aiokafka"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True

@@ -1,0 +1,76 @@
+"""relay's Prometheus metrics: one ``RelayMetrics`` object over its own registry.
+
+Labels are bounded: ``platform`` and ``source`` come from the configuration, ``outcome`` and
+``reason`` from fixed sets; never an id, a header value or a secret.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+
+__all__ = ["LATENCY_BUCKETS", "RelayMetrics"]
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+"""Seconds: fine below 100 ms where relay lives, coarse up to the platforms' 1-10 s timeouts."""
+
+
+class RelayMetrics:
+    """Every metric the receiver exports."""
+
+    def __init__(self, registry: CollectorRegistry | None = None, version: str = "") -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.webhooks = Counter(
+            "relay_webhooks_received_total",
+            "Webhook requests by platform, source and outcome (accepted, duplicate, handshake, "
+            "rejected, too_large, unavailable).",
+            ["platform", "source", "outcome"],
+            registry=r,
+        )
+        self.unknown_source = Counter(
+            "relay_webhooks_unknown_source_total",
+            "Webhook requests for a source id that is not configured.",
+            registry=r,
+        )
+        self.verification_failures = Counter(
+            "relay_verification_failures_total",
+            "Deliveries rejected by signature verification, by reason.",
+            ["platform", "source", "reason"],
+            registry=r,
+        )
+        self.normalization_failures = Counter(
+            "relay_normalization_failures_total",
+            "Verified deliveries that could not be normalized (sent to the DLQ topic).",
+            ["platform", "source", "reason"],
+            registry=r,
+        )
+        self.events = Counter(
+            "relay_events_published_total",
+            "Canonical events published, by platform and event type.",
+            ["platform", "type"],
+            registry=r,
+        )
+        self.publish_seconds = Histogram(
+            "relay_publish_seconds",
+            "Time from handing a webhook's records to the producer to Kafka's last ack.",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.publish_errors = Counter(
+            "relay_publish_errors_total",
+            "Webhooks whose records Kafka did not acknowledge in time (answered 503).",
+            ["platform", "source"],
+            registry=r,
+        )
+        self.request_seconds = Histogram(
+            "relay_webhook_request_seconds",
+            "Webhook request handling time, from the first byte of the body to the answer.",
+            ["platform"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.in_flight = Gauge(
+            "relay_webhooks_in_flight", "Webhook requests being handled now.", registry=r
+        )
+        self.build_info = Info("relay_build", "relay's version.", registry=r)
+        self.build_info.info({"version": version})

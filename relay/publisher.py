@@ -1,0 +1,178 @@
+"""The one shared Kafka producer, and the topics relay owns.
+
+Every webhook's records (raw, canonical events, DLQ) are handed to the same
+``AIOKafkaProducer`` at once, so concurrent requests share its batches; ``publish`` returns
+only when Kafka acknowledged every record (acks=all) and raises ``PublishError`` otherwise,
+within ``kafka.publish_timeout_seconds``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
+
+from relay.config import KafkaSettings
+from relay.errors import PublishError
+from relay.secrets import resolve_secret
+
+__all__ = ["KafkaPublisher", "Publisher", "Record", "kafka_client_options"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One Kafka record ready to send."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+class Publisher(Protocol):
+    """What the receiver needs of a publisher."""
+
+    async def publish(self, records: Sequence[Record]) -> None:
+        """Return once every record is acknowledged; raise ``PublishError`` otherwise."""
+        ...
+
+
+def kafka_client_options(settings: KafkaSettings) -> dict[str, Any]:
+    """Return the connection options every aiokafka client of relay shares."""
+    options: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap_servers,
+        "client_id": settings.client_id,
+        "request_timeout_ms": settings.request_timeout_ms,
+        "security_protocol": settings.security_protocol,
+    }
+    if settings.sasl_mechanism:
+        options["sasl_mechanism"] = settings.sasl_mechanism
+        options["sasl_plain_username"] = settings.sasl_username
+        if settings.sasl_password:
+            password = resolve_secret(settings.sasl_password, "kafka.sasl_password")
+            options["sasl_plain_password"] = password.value
+    if settings.security_protocol in {"SSL", "SASL_SSL"}:
+        from aiokafka.helpers import create_ssl_context  # noqa: PLC0415 (only for TLS)
+
+        options["ssl_context"] = create_ssl_context()
+    return options
+
+
+class KafkaPublisher:
+    """Publishes records with acks=all and waits for every acknowledgement."""
+
+    def __init__(self, settings: KafkaSettings) -> None:
+        self._settings = settings
+        self._producer: AIOKafkaProducer | None = None
+        self._ready_checked_at = 0.0
+        self._ready = False
+
+    async def start(self, topics: Iterable[str] = ()) -> None:
+        """Connect (retrying up to ``connect_timeout_seconds``) and ensure ``topics`` exist."""
+        settings = self._settings
+        deadline = time.monotonic() + settings.connect_timeout_seconds
+        while True:
+            producer = AIOKafkaProducer(
+                **kafka_client_options(settings),
+                acks="all",
+                enable_idempotence=settings.enable_idempotence,
+                compression_type=None
+                if settings.compression_type == "none"
+                else settings.compression_type,
+                linger_ms=settings.linger_ms,
+                max_batch_size=settings.max_batch_size,
+                max_request_size=settings.max_request_size,
+            )
+            try:
+                await producer.start()
+                break
+            except KafkaError as exc:
+                await producer.stop()
+                if time.monotonic() >= deadline:
+                    raise PublishError(
+                        f"cannot connect to Kafka at {settings.bootstrap_servers}: {exc}"
+                    ) from exc
+                logger.warning("kafka not reachable yet, retrying", extra={"error": str(exc)})
+                await asyncio.sleep(1.0)
+        self._producer = producer
+        if settings.create_topics:
+            await self.ensure_topics(topics)
+
+    async def ensure_topics(self, topics: Iterable[str]) -> None:
+        """Create the missing ones of ``topics``."""
+        settings = self._settings
+        admin = AIOKafkaAdminClient(**kafka_client_options(settings))
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = sorted(set(topics) - existing)
+            if missing:
+                await admin.create_topics(
+                    [
+                        NewTopic(
+                            name,
+                            settings.topic_partitions,
+                            settings.topic_replication_factor,
+                        )
+                        for name in missing
+                    ]
+                )
+                logger.info("created topics", extra={"topics": missing})
+        finally:
+            await admin.close()
+
+    async def publish(self, records: Sequence[Record]) -> None:
+        """Send ``records`` and return once Kafka acknowledged all of them.
+
+        Raises ``PublishError`` when any record fails or the acknowledgements do not all
+        arrive within ``publish_timeout_seconds``. Records already handed to the producer
+        may still reach Kafka later; the platform's retry then yields a duplicate that
+        consumers drop by event id.
+        """
+        producer = self._producer
+        if producer is None:
+            raise PublishError("publisher not started")
+        timeout = self._settings.publish_timeout_seconds
+        try:
+            async with asyncio.timeout(timeout):
+                futures = [
+                    await producer.send(r.topic, r.value, key=r.key, headers=list(r.headers))
+                    for r in records
+                ]
+                await asyncio.gather(*futures)
+        except TimeoutError as exc:
+            self._ready = False
+            raise PublishError(f"not acknowledged within {timeout}s") from exc
+        except KafkaError as exc:
+            self._ready = False
+            raise PublishError(exc.__class__.__name__) from exc
+
+    async def ready(self) -> bool:
+        """Return whether Kafka answered a metadata request recently (cached for 1 s)."""
+        producer = self._producer
+        if producer is None:
+            return False
+        now = time.monotonic()
+        if now - self._ready_checked_at >= 1.0:
+            self._ready_checked_at = now
+            try:
+                async with asyncio.timeout(2.0):
+                    self._ready = bool(await producer.client.force_metadata_update())
+            except (TimeoutError, KafkaError):
+                self._ready = False
+        return self._ready
+
+    async def aclose(self) -> None:
+        """Flush what is buffered and disconnect."""
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            await producer.stop()

@@ -1,0 +1,62 @@
+"""Running the receiver under uvicorn, with relay's graceful shutdown.
+
+On SIGTERM or SIGINT: readiness turns false at once, uvicorn stops accepting connections and
+lets in-flight requests finish (up to ``server.shutdown_timeout_seconds``), then the lifespan
+flushes and closes the producer, and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from collections.abc import Iterator
+from types import FrameType
+
+import uvicorn
+
+from relay.app import RelayApp
+
+__all__ = ["RelayServer", "uvicorn_config"]
+
+
+def uvicorn_config(app: RelayApp) -> uvicorn.Config:
+    """Return uvicorn's configuration for ``app`` from relay's settings."""
+    server = app.settings.server
+    return uvicorn.Config(
+        app,
+        host=server.host,
+        port=server.port,
+        lifespan="on",
+        log_config=None,
+        access_log=server.access_log,
+        limit_concurrency=server.max_concurrent_requests,
+        timeout_graceful_shutdown=server.shutdown_timeout_seconds,
+        server_header=False,
+        date_header=False,
+        h11_max_incomplete_event_size=64 * 1024,
+    )
+
+
+class RelayServer(uvicorn.Server):
+    """uvicorn's server, turning readiness false as soon as a shutdown signal arrives."""
+
+    def __init__(self, app: RelayApp) -> None:
+        super().__init__(uvicorn_config(app))
+        self.relay = app
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Mark the app as shutting down, then let uvicorn drain and stop."""
+        self.relay.shutting_down = True
+        super().handle_exit(sig, frame)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        """Handle signals like uvicorn, but exit normally (0) instead of re-raising them."""
+        with super().capture_signals():
+            yield
+            self._captured_signals.clear()
+
+    async def run_until_stopped(self, sockets: list[socket.socket] | None = None) -> bool:
+        """Serve until a signal or ``should_exit``; return whether start-up succeeded."""
+        await self.serve(sockets=sockets)
+        return self.started

@@ -1,0 +1,1 @@
+"""Sinks: relay's own Kafka consumers that deliver canonical events onward."""

@@ -1,0 +1,78 @@
+"""Reading topics back with an independent client (confluent-kafka / librdkafka)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+
+@dataclass(frozen=True)
+class Message:
+    """One record as read back."""
+
+    topic: str
+    partition: int
+    key: bytes | None
+    value: bytes | None
+    headers: dict[str, bytes]
+
+
+def read_topic(
+    bootstrap: str,
+    topic: str,
+    *,
+    until: Callable[[list[Message]], bool],
+    timeout: float = 15.0,
+) -> list[Message]:
+    """Read ``topic`` from the beginning of every partition until ``until(messages)`` or timeout.
+
+    Counts what is actually read: Tansu's high watermarks can under-report.
+    """
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"readback-{time.monotonic_ns()}",
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+        }
+    )
+    messages: list[Message] = []
+    try:
+        deadline = time.monotonic() + timeout
+        partitions: list[int] = []
+        while not partitions and time.monotonic() < deadline:
+            metadata = consumer.list_topics(topic, timeout=5)
+            info = metadata.topics.get(topic)
+            if info is not None and info.error is None:
+                partitions = list(info.partitions)
+            else:
+                time.sleep(0.2)
+        consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
+        while time.monotonic() < deadline and not until(messages):
+            msg = consumer.poll(0.2)
+            if msg is None:
+                continue
+            if msg.error():
+                if msg.error().retriable() or "PARTITION_EOF" in msg.error().name():
+                    continue
+                raise KafkaException(msg.error())
+            messages.append(
+                Message(
+                    topic=msg.topic(),
+                    partition=msg.partition(),
+                    key=msg.key(),
+                    value=msg.value(),
+                    headers=dict(msg.headers() or []),
+                )
+            )
+    finally:
+        consumer.close()
+    return messages
+
+
+def settle(bootstrap: str, topic: str, seconds: float = 1.5) -> list[Message]:
+    """Read everything ``topic`` holds now, waiting ``seconds`` for stragglers."""
+    return read_topic(bootstrap, topic, until=lambda _: False, timeout=seconds)

@@ -1,0 +1,90 @@
+"""Loading settings from YAML and RELAY_ environment overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from relay.config import load_settings
+from relay.errors import ConfigError
+
+_MINIMAL = """
+kafka: {bootstrap_servers: "k:9092"}
+sources:
+  - id: shop
+    platform: shopify
+    secrets: ["env:SHOP_SECRET", "file:secrets/old"]
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "relay.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_and_file_values(tmp_path: Path) -> None:
+    """Values from the file are read; everything else has a documented default."""
+    settings = load_settings(_write(tmp_path, _MINIMAL))
+    assert settings.kafka.bootstrap_servers == "k:9092"
+    assert settings.kafka.topic_prefix == "commerce"
+    assert settings.kafka.enable_idempotence is True
+    assert settings.server.port == 8080
+    assert settings.sources[0].platform == "shopify"
+
+
+def test_relative_file_secret_is_anchored_to_the_config_folder(tmp_path: Path) -> None:
+    """`file:` references without a leading slash are relative to the config file."""
+    settings = load_settings(_write(tmp_path, _MINIMAL))
+    assert settings.sources[0].secrets[1] == f"file:{tmp_path / 'secrets/old'}"
+
+
+def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RELAY_KAFKA__BOOTSTRAP_SERVERS beats the file's value."""
+    monkeypatch.setenv("RELAY_KAFKA__BOOTSTRAP_SERVERS", "other:9093")
+    monkeypatch.setenv("RELAY_SERVER__PORT", "9999")
+    settings = load_settings(_write(tmp_path, _MINIMAL))
+    assert settings.kafka.bootstrap_servers == "other:9093"
+    assert settings.server.port == 9999
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("sources: [{id: s, platform: nope, secrets: ['env:X']}]", "sources[0]"),
+        ("sources: [{id: s, platform: shopify, secrets: ['hunter2']}]", "sources[0].secrets[0]"),
+        ("sources: [{id: s, platform: shopify, secrets: []}]", "sources[0].secrets"),
+        ("kafka: {bootstrap_servers: x, colour: red}", "kafka.colour"),
+        ("server: {port: 70000}", "server.port"),
+        ("kafka: {compression_type: brotli}", "kafka.compression_type"),
+    ],
+)
+def test_invalid_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
+    """A bad value is reported with its dotted key, and never echoes a secret-looking value."""
+    with pytest.raises(ConfigError) as info:
+        load_settings(_write(tmp_path, text))
+    assert info.value.key == key
+    assert "hunter2" not in str(info.value)
+
+
+def test_duplicate_source_ids_are_rejected(tmp_path: Path) -> None:
+    """Two sources with one id would make the URL ambiguous."""
+    text = _MINIMAL + "  - {id: shop, platform: woocommerce, secrets: ['env:Y']}\n"
+    with pytest.raises(ConfigError, match="duplicate sources names: shop"):
+        load_settings(_write(tmp_path, text))
+
+
+def test_yaml_errors_and_non_mappings(tmp_path: Path) -> None:
+    """Broken YAML, a list at the top and a missing file are ConfigErrors."""
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_settings(_write(tmp_path, "sources: [\n"))
+    with pytest.raises(ConfigError, match="must be a YAML mapping"):
+        load_settings(_write(tmp_path, "- a\n- b\n"))
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_settings(tmp_path / "missing.yaml")
+
+
+def test_no_file_means_defaults() -> None:
+    """Without a file, settings come from defaults and the environment only."""
+    assert load_settings(None).sources == []
