@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -12,7 +12,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    JsonValue,
     PlainSerializer,
     StringConstraints,
 )
@@ -22,6 +21,7 @@ __all__ = [
     "Component",
     "CurrencyCode",
     "Entity",
+    "JsonObject",
     "Money",
     "Quantity",
     "UtcDatetime",
@@ -61,6 +61,14 @@ UtcDatetime = Annotated[
 """A point in time: offset-aware on input, always held (and written) in UTC."""
 
 
+JsonObject = Annotated[
+    dict[str, Any],
+    Field(description="Fields the platform sent that the model has no place for, verbatim."),
+]
+"""Verbatim JSON from a platform body. Not re-validated: it comes straight from the JSON
+parser, and checking it value by value cost more than half of normalizing a large order."""
+
+
 class CanonicalModel(BaseModel):
     """Base of every canonical model: immutable, strict about unknown fields."""
 
@@ -74,7 +82,7 @@ class Component(CanonicalModel):
     ``additional_fields``, verbatim, so nothing nested is dropped either.
     """
 
-    additional_fields: dict[str, JsonValue] = Field(default_factory=dict)
+    additional_fields: JsonObject = Field(default_factory=dict)
 
 
 class Entity(CanonicalModel):
@@ -91,4 +99,4 @@ class Entity(CanonicalModel):
 
     id: str = Field(description="The platform's id of the entity, as a string.")
     hydrated: bool = True
-    additional_fields: dict[str, JsonValue] = Field(default_factory=dict)
+    additional_fields: JsonObject = Field(default_factory=dict)
