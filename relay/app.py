@@ -6,6 +6,8 @@ everything else, including the lifespan, is a small Starlette app.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -21,13 +23,16 @@ from starlette.types import Receive, Scope, Send
 from normalizers import NORMALIZERS
 from normalizers.schema import ENTITY_TOPICS
 from relay import __version__
-from relay.config import Settings
-from relay.dedup import InProcessDedup
+from relay.config import RateLimitSettings, Settings
+from relay.dedup import Dedup, InProcessDedup, RedisDedup
+from relay.drainer import SpoolDrainer
 from relay.errors import ConfigError
 from relay.metrics import RelayMetrics
 from relay.publisher import KafkaPublisher
+from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
 from relay.secrets import resolve_secret
+from relay.spool import Spool
 from relay.webhooks import PATH_PREFIX, SourceRuntime, WebhookReceiver
 from verifiers import VERIFIERS, VerifierConfigError
 
@@ -68,8 +73,38 @@ def build_sources(settings: Settings) -> dict[str, SourceRuntime]:
             verifier=verifier,
             secrets=tuple(secrets),
             normalizer=NORMALIZERS[source.platform],
+            rate_limit=_rate_limit(source.rate_limit),
+            dedup_ttl_seconds=source.dedup_ttl_seconds,
         )
     return runtimes
+
+
+def _rate_limit(settings: RateLimitSettings | None) -> TokenBucket | None:
+    if settings is None:
+        return None
+    burst = settings.burst or max(1, int(settings.requests_per_second))
+    return TokenBucket(settings.requests_per_second, burst)
+
+
+def build_dedup(settings: Settings) -> Dedup:
+    """The in-process dedup, shared through Redis when ``dedup.redis_url`` is set."""
+    config = settings.dedup
+    local = InProcessDedup(ttl_seconds=config.ttl_seconds, max_entries=config.max_entries)
+    if config.redis_url is None:
+        return local
+    from redis.asyncio import Redis  # noqa: PLC0415 (only when configured)
+
+    url = config.redis_url
+    if url.startswith(("env:", "file:")):
+        url = resolve_secret(url, "dedup.redis_url").value
+    return RedisDedup(
+        Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5),
+        local,
+        ttl_seconds=config.ttl_seconds,
+        lock_seconds=config.lock_seconds,
+        wait_seconds=config.wait_seconds,
+        prefix=config.redis_key_prefix,
+    )
 
 
 class RelayApp:
@@ -80,10 +115,25 @@ class RelayApp:
         self.metrics = RelayMetrics(version=__version__)
         self.publisher = KafkaPublisher(settings.kafka)
         self.builder = RecordBuilder(settings.kafka.topic_prefix, settings.kafka.cloudevents_mode)
-        self.dedup = InProcessDedup(
-            ttl_seconds=settings.dedup.ttl_seconds, max_entries=settings.dedup.max_entries
-        )
+        self.dedup = build_dedup(settings)
         self.sources = build_sources(settings)
+        spool = settings.spool
+        self.spool = (
+            Spool(spool.path, max_bytes=spool.max_bytes, segment_bytes=spool.segment_bytes)
+            if spool.enabled
+            else None
+        )
+        self.drainer = (
+            None
+            if self.spool is None
+            else SpoolDrainer(
+                self.spool,
+                self.publisher,
+                self.metrics,
+                batch_entries=spool.drain_batch,
+                publish_timeout=settings.kafka.publish_timeout_seconds,
+            )
+        )
         self.receiver = WebhookReceiver(
             sources=self.sources,
             publisher=self.publisher,
@@ -93,6 +143,10 @@ class RelayApp:
             max_body_bytes=settings.server.max_body_bytes,
             retry_after_seconds=settings.server.retry_after_seconds,
             clock=clock,
+            spool=self.spool,
+            publish_timeout=spool.kafka_timeout_seconds if self.spool is not None else None,
+            body_timeout=settings.server.body_timeout_seconds,
+            max_in_flight=settings.server.max_concurrent_requests,
         )
         self.shutting_down = False
         self.http = Starlette(
@@ -117,7 +171,18 @@ class RelayApp:
 
     @asynccontextmanager
     async def _lifespan(self, _app: Starlette) -> AsyncIterator[None]:
-        await self.publisher.start(self.topics())
+        draining: asyncio.Task[None] | None = None
+        if self.spool is not None and self.drainer is not None:
+            # With a spool, start even while Kafka is down: webhooks spool until it is back,
+            # and whatever an earlier run spooled drains before new webhooks publish directly.
+            await asyncio.to_thread(self.spool.open)
+            self.metrics.spool_corrupt_bytes.inc(self.spool.corrupt_bytes)
+            self.metrics.spool_bytes.set_function(self.spool.depth_bytes)
+            self.metrics.spool_oldest_age.set_function(self.drainer.oldest_age)
+            await self.publisher.start(self.topics(), background=True)
+            draining = asyncio.create_task(self.drainer.run(), name="spool-drainer")
+        else:
+            await self.publisher.start(self.topics())
         logger.info(
             "relay ready",
             extra={"sources": len(self.sources), "kafka": self.settings.kafka.bootstrap_servers},
@@ -126,7 +191,15 @@ class RelayApp:
             yield
         finally:
             self.shutting_down = True
+            if draining is not None:
+                draining.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await draining
+            if self.spool is not None:
+                await self.spool.aclose()
+                logger.info("spool closed", extra={"spool_bytes": self.spool.depth_bytes()})
             await self.publisher.aclose()
+            await self.dedup.aclose()
             logger.info("producer flushed and closed")
 
     async def _healthz(self, _request: Request) -> Response:
@@ -135,9 +208,11 @@ class RelayApp:
     async def _readyz(self, _request: Request) -> Response:
         if self.shutting_down:
             return JSONResponse({"status": "shutting down"}, status_code=503)
-        if not await self.publisher.ready():
-            return JSONResponse({"status": "kafka unreachable"}, status_code=503)
-        return JSONResponse({"status": "ready"})
+        if await self.publisher.ready():
+            return JSONResponse({"status": "ready"})
+        if self.spool is not None and self.spool.accepting():
+            return JSONResponse({"status": "ready", "kafka": "unreachable, spooling"})
+        return JSONResponse({"status": "kafka unreachable"}, status_code=503)
 
     async def _metrics(self, _request: Request) -> Response:
         return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -30,9 +30,11 @@ from verifiers import VERIFIERS
 __all__ = [
     "DedupSettings",
     "KafkaSettings",
+    "RateLimitSettings",
     "ServerSettings",
     "Settings",
     "SourceSettings",
+    "SpoolSettings",
     "load_settings",
 ]
 
@@ -54,7 +56,8 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
-    max_concurrent_requests: int = Field(default=2048, gt=0)
+    max_concurrent_requests: int = Field(default=1024, gt=0)
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
     retry_after_seconds: int = Field(default=10, ge=1)
     shutdown_timeout_seconds: int = Field(default=20, gt=0)
     access_log: bool = False
@@ -84,6 +87,15 @@ class KafkaSettings(_Section):
     sasl_password: SecretRef | None = None
 
 
+class RateLimitSettings(_Section):
+    """An opt-in per-source request rate limit (per replica), answered 429 + Retry-After."""
+
+    requests_per_second: float = Field(gt=0)
+    burst: int = Field(
+        default=0, ge=0, description="Saved-up requests; 0 means one second's worth."
+    )
+
+
 class SourceSettings(_Section):
     """One webhook sender: ``POST /webhooks/{id}``."""
 
@@ -92,6 +104,8 @@ class SourceSettings(_Section):
     secrets: list[SecretRef] = Field(min_length=1)
     store_id: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
+    rate_limit: RateLimitSettings | None = None
+    dedup_ttl_seconds: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
     def _known_platform(self) -> SourceSettings:
@@ -102,10 +116,27 @@ class SourceSettings(_Section):
 
 
 class DedupSettings(_Section):
-    """Duplicate delivery detection (in-process)."""
+    """Duplicate delivery detection: in-process, shared through Redis when ``redis_url`` is set."""
 
     ttl_seconds: int = Field(default=72 * 3600, ge=1)
     max_entries: int = Field(default=200_000, ge=1)
+    redis_url: str | None = Field(
+        default=None, description="redis://host:6379/0, or an `env:`/`file:` reference to one."
+    )
+    redis_key_prefix: str = "relay:dedup:"
+    lock_seconds: float = Field(default=30.0, gt=0)
+    wait_seconds: float = Field(default=2.0, gt=0)
+
+
+class SpoolSettings(_Section):
+    """The local durable spool for when Kafka is unreachable or slow."""
+
+    enabled: bool = False
+    path: Path = Path("var/spool")
+    max_bytes: int = Field(default=1024**3, ge=1024 * 1024)
+    segment_bytes: int = Field(default=64 * 1024**2, ge=64 * 1024)
+    kafka_timeout_seconds: float = Field(default=0.5, gt=0)
+    drain_batch: int = Field(default=256, ge=1)
 
 
 class Settings(BaseSettings):
@@ -120,6 +151,7 @@ class Settings(BaseSettings):
     sources: list[SourceSettings] = Field(default_factory=list)
     sinks: list[SinkConfig] = Field(default_factory=list)
     dedup: DedupSettings = DedupSettings()
+    spool: SpoolSettings = SpoolSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod

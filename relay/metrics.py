@@ -72,5 +72,44 @@ class RelayMetrics:
         self.in_flight = Gauge(
             "relay_webhooks_in_flight", "Webhook requests being handled now.", registry=r
         )
+        self.dedup_hits = Counter(
+            "relay_dedup_hits_total",
+            "Deliveries answered as duplicates (nothing republished).",
+            ["platform", "source"],
+            registry=r,
+        )
+        self.overloaded = Counter(
+            "relay_webhooks_overloaded_total",
+            "Webhook requests refused with 503 because server.max_concurrent_requests were busy.",
+            registry=r,
+        )
+        self.spool_bytes = Gauge(
+            "relay_spool_bytes", "Bytes in the local spool not yet drained to Kafka.", registry=r
+        )
+        self.spool_oldest_age = Gauge(
+            "relay_spool_oldest_age_seconds",
+            "How long the oldest undrained spool entry has waited (0 when empty).",
+            registry=r,
+        )
+        self.spool_appended = Counter(
+            "relay_spool_appended_total",
+            "Webhooks written to the local spool (Kafka unreachable or slow), answered 202.",
+            registry=r,
+        )
+        self.spool_drained = Counter(
+            "relay_spool_drained_total",
+            "Spooled webhooks republished to Kafka and removed from the spool.",
+            registry=r,
+        )
+        self.spool_rejected = Counter(
+            "relay_spool_rejected_total",
+            "Webhooks refused with 503 because the spool was full or could not be written.",
+            registry=r,
+        )
+        self.spool_corrupt_bytes = Counter(
+            "relay_spool_corrupt_bytes_total",
+            "Bytes of torn or corrupt spool tails truncated at start-up (after a crash).",
+            registry=r,
+        )
         self.build_info = Info("relay_build", "relay's version.", registry=r)
         self.build_info.info({"version": version})

@@ -41,8 +41,12 @@ class Record:
 class Publisher(Protocol):
     """What the receiver needs of a publisher."""
 
-    async def publish(self, records: Sequence[Record]) -> None:
+    async def publish(self, records: Sequence[Record], *, max_wait: float | None = None) -> None:
         """Return once every record is acknowledged; raise ``PublishError`` otherwise."""
+        ...
+
+    async def ready(self) -> bool:
+        """Return whether Kafka answers now."""
         ...
 
 
@@ -75,11 +79,23 @@ class KafkaPublisher:
         self._producer: AIOKafkaProducer | None = None
         self._ready_checked_at = 0.0
         self._ready = False
+        self._connecting: asyncio.Task[None] | None = None
 
-    async def start(self, topics: Iterable[str] = ()) -> None:
-        """Connect (retrying up to ``connect_timeout_seconds``) and ensure ``topics`` exist."""
+    async def start(self, topics: Iterable[str] = (), *, background: bool = False) -> None:
+        """Connect (retrying up to ``connect_timeout_seconds``) and ensure ``topics`` exist.
+
+        With ``background`` (the spool is enabled), return at once and keep retrying without
+        a deadline; until connected, ``publish`` raises ``PublishError`` and webhooks spool.
+        """
+        if background:
+            wanted = list(topics)
+            self._connecting = asyncio.get_running_loop().create_task(self._connect(wanted, None))
+            return
+        await self._connect(list(topics), self._settings.connect_timeout_seconds)
+
+    async def _connect(self, topics: list[str], limit: float | None) -> None:
         settings = self._settings
-        deadline = time.monotonic() + settings.connect_timeout_seconds
+        deadline = None if limit is None else time.monotonic() + limit
         while True:
             producer = AIOKafkaProducer(
                 **kafka_client_options(settings),
@@ -94,18 +110,19 @@ class KafkaPublisher:
             )
             try:
                 await producer.start()
+                if settings.create_topics:
+                    await self.ensure_topics(topics)
                 break
             except KafkaError as exc:
                 await producer.stop()
-                if time.monotonic() >= deadline:
+                if deadline is not None and time.monotonic() >= deadline:
                     raise PublishError(
                         f"cannot connect to Kafka at {settings.bootstrap_servers}: {exc}"
                     ) from exc
                 logger.warning("kafka not reachable yet, retrying", extra={"error": str(exc)})
                 await asyncio.sleep(1.0)
         self._producer = producer
-        if settings.create_topics:
-            await self.ensure_topics(topics)
+        logger.info("connected to kafka", extra={"kafka": settings.bootstrap_servers})
 
     async def ensure_topics(self, topics: Iterable[str]) -> None:
         """Create the missing ones of ``topics``."""
@@ -130,18 +147,18 @@ class KafkaPublisher:
         finally:
             await admin.close()
 
-    async def publish(self, records: Sequence[Record]) -> None:
+    async def publish(self, records: Sequence[Record], *, max_wait: float | None = None) -> None:
         """Send ``records`` and return once Kafka acknowledged all of them.
 
         Raises ``PublishError`` when any record fails or the acknowledgements do not all
-        arrive within ``publish_timeout_seconds``. Records already handed to the producer
-        may still reach Kafka later; the platform's retry then yields a duplicate that
-        consumers drop by event id.
+        arrive within ``max_wait`` seconds (default ``publish_timeout_seconds``). Records already
+        handed to the producer may still reach Kafka later; the platform's retry (or the
+        spool's drain) then yields a duplicate that consumers drop by event id.
         """
         producer = self._producer
         if producer is None:
-            raise PublishError("publisher not started")
-        timeout = self._settings.publish_timeout_seconds
+            raise PublishError("not connected to Kafka")
+        timeout = max_wait or self._settings.publish_timeout_seconds
         try:
             async with asyncio.timeout(timeout):
                 futures = [
@@ -173,6 +190,8 @@ class KafkaPublisher:
 
     async def aclose(self) -> None:
         """Flush what is buffered and disconnect."""
+        if self._connecting is not None and not self._connecting.done():
+            self._connecting.cancel()
         producer, self._producer = self._producer, None
         if producer is not None:
             await producer.stop()

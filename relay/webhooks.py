@@ -8,13 +8,19 @@ The one mapping from outcome to HTTP answer (DESIGN.md):
 - a platform handshake (ping, challenge): the verifier's ``PlatformReply``
 - ``VerificationError``: 401 ``{"error":"unauthorized"}``; the reason only in log and metric
 - a duplicate delivery id: 200 ``{"status":"duplicate"}``, nothing published
+- over the source's opt-in rate limit: 429 + ``Retry-After``
+- the body not received within ``server.body_timeout_seconds``: 408
 - Kafka acknowledged every record: 200 ``{"status":"accepted"}`` or the platform's answer
+- Kafka unreachable or slow, spool enabled: records fsync'd in the spool, 202
+  ``{"status":"spooled"}`` (or the platform's answer)
 - ``NormalizationError``: raw and DLQ records published, then answered as accepted
-- ``PublishError`` (Kafka down or slow): 503 ``Retry-After`` ``{"error":"temporarily ..."}``
+- Kafka unreachable or slow without a spool, spool full, or the delivery still being
+  published by another replica: 503 + ``Retry-After`` ``{"error":"temporarily unavailable"}``
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -25,11 +31,13 @@ import structlog
 from starlette.types import Receive, Scope, Send
 
 from normalizers import CanonicalEvent, NormalizationError, Normalizer
-from relay.dedup import InProcessDedup
+from relay.dedup import Dedup, DedupBusyError
 from relay.errors import PublishError
 from relay.metrics import RelayMetrics
 from relay.publisher import Publisher, Record
+from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
+from relay.spool import Spool, SpoolFullError
 from verifiers import InboundRequest, PlatformReply, Secret, VerificationError, Verified, Verifier
 
 __all__ = ["PATH_PREFIX", "SourceRuntime", "WebhookReceiver"]
@@ -41,6 +49,8 @@ PATH_PREFIX = "/webhooks/"
 _JSON = (b"content-type", b"application/json")
 _ACCEPTED = b'{"status":"accepted"}'
 _DUPLICATE = b'{"status":"duplicate"}'
+_SPOOLED = b'{"status":"spooled"}'
+_UNAVAILABLE = b'{"error":"temporarily unavailable"}'
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +62,8 @@ class SourceRuntime:
     verifier: Verifier
     secrets: tuple[Secret, ...]
     normalizer: Normalizer
+    rate_limit: TokenBucket | None = None
+    dedup_ttl_seconds: int | None = None
 
 
 class _TooLargeError(Exception):
@@ -71,12 +83,18 @@ class WebhookReceiver:
         sources: Mapping[str, SourceRuntime],
         publisher: Publisher,
         builder: RecordBuilder,
-        dedup: InProcessDedup,
+        dedup: Dedup,
         metrics: RelayMetrics,
         max_body_bytes: int,
         retry_after_seconds: int,
         clock: Callable[[], datetime],
+        spool: Spool | None = None,
+        publish_timeout: float | None = None,
+        body_timeout: float = 10.0,
+        max_in_flight: int = 1024,
     ) -> None:
+        self._max_in_flight = max_in_flight
+        self._in_flight = 0
         self._sources = sources
         self._publisher = publisher
         self._builder = builder
@@ -85,6 +103,9 @@ class WebhookReceiver:
         self._max_body = max_body_bytes
         self._retry_after = str(retry_after_seconds).encode()
         self._clock = clock
+        self._spool = spool
+        self._publish_timeout = publish_timeout
+        self._body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request to ``/webhooks/{source_id}``."""
@@ -94,7 +115,13 @@ class WebhookReceiver:
             self._metrics.unknown_source.inc()
             await _answer(send, 404, b'{"error":"unknown source"}')
             return
+        if self._in_flight >= self._max_in_flight:
+            self._metrics.overloaded.inc()
+            await _answer(send, 503, _UNAVAILABLE, ((b"retry-after", self._retry_after),))
+            self._metrics.webhooks.labels(source.platform, source.id, "overloaded").inc()
+            return
         started = time.perf_counter()
+        self._in_flight += 1
         self._metrics.in_flight.inc()
         structlog.contextvars.bind_contextvars(source=source.id, platform=source.platform)
         try:
@@ -102,6 +129,7 @@ class WebhookReceiver:
         except _DisconnectedError:
             status = "disconnected"
         finally:
+            self._in_flight -= 1
             self._metrics.in_flight.dec()
             structlog.contextvars.clear_contextvars()
         self._metrics.webhooks.labels(source.platform, source.id, status).inc()
@@ -110,22 +138,9 @@ class WebhookReceiver:
     async def _handle(
         self, source: SourceRuntime, scope: Scope, receive: Receive, send: Send
     ) -> str:
-        headers = _headers(scope)
-        try:
-            body = await self._read_body(headers, receive)
-        except _TooLargeError:
-            await _answer(send, 413, b'{"error":"payload too large"}')
-            return "too_large"
-        query = scope.get("query_string", b"")
-        request = InboundRequest(
-            method=str(scope["method"]),
-            path=str(scope["path"]),
-            query=query.decode("latin-1") if isinstance(query, bytes) else "",
-            headers=headers,
-            body=body,
-            source_id=source.id,
-            received_at=self._clock(),
-        )
+        request = await self._receive(source, scope, receive, send)
+        if isinstance(request, str):
+            return request
         reply = source.verifier.handshake(request, source.secrets)
         if reply is not None:
             await _reply(send, reply)
@@ -143,32 +158,89 @@ class WebhookReceiver:
         structlog.contextvars.bind_contextvars(delivery_id=delivery.delivery_id)
         return await self._publish(source, delivery, send)
 
+    async def _receive(
+        self, source: SourceRuntime, scope: Scope, receive: Receive, send: Send
+    ) -> InboundRequest | str:
+        """Read the request within the limits, or answer and return the outcome."""
+        if source.rate_limit is not None and not source.rate_limit.take():
+            retry = str(source.rate_limit.retry_after()).encode()
+            await _answer(send, 429, b'{"error":"rate limited"}', ((b"retry-after", retry),))
+            return "rate_limited"
+        headers = _headers(scope)
+        try:
+            async with asyncio.timeout(self._body_timeout):
+                body = await self._read_body(headers, receive)
+        except _TooLargeError:
+            await _answer(send, 413, b'{"error":"payload too large"}')
+            return "too_large"
+        except TimeoutError:
+            await _answer(send, 408, b'{"error":"request timeout"}', ((b"connection", b"close"),))
+            return "timeout"
+        query = scope.get("query_string", b"")
+        return InboundRequest(
+            method=str(scope["method"]),
+            path=str(scope["path"]),
+            query=query.decode("latin-1") if isinstance(query, bytes) else "",
+            headers=headers,
+            body=body,
+            source_id=source.id,
+            received_at=self._clock(),
+        )
+
     async def _publish(self, source: SourceRuntime, delivery: Verified, send: Send) -> str:
         key = f"{source.id}:{delivery.delivery_id}"
-        async with self._dedup.claim(key) as fresh:
-            if not fresh:
-                await _answer(send, 200, _DUPLICATE)
-                return "duplicate"
-            records, events = self._records(source, delivery)
-            started = time.perf_counter()
-            try:
-                await self._publisher.publish(records)
-            except PublishError as exc:
-                logger.warning("publish failed, answering 503", extra={"reason": exc.reason})
-                self._metrics.publish_errors.labels(source.platform, source.id).inc()
-                retry = ((b"retry-after", self._retry_after),)
-                await _answer(send, 503, b'{"error":"temporarily unavailable"}', retry)
-                return "unavailable"
-            self._metrics.publish_seconds.observe(time.perf_counter() - started)
-            self._dedup.mark(key)
+        try:
+            async with self._dedup.claim(key, source.dedup_ttl_seconds) as claim:
+                if not claim.fresh:
+                    self._metrics.dedup_hits.labels(source.platform, source.id).inc()
+                    await _answer(send, 200, _DUPLICATE)
+                    return "duplicate"
+                records, events = self._records(source, delivery)
+                outcome = await self._make_durable(source, records)
+                if outcome != "unavailable":
+                    claim.mark()
+        except DedupBusyError:
+            outcome = "unavailable"
+        if outcome == "unavailable":
+            await _answer(send, 503, _UNAVAILABLE, ((b"retry-after", self._retry_after),))
+            return outcome
         for event in events:
             self._metrics.events.labels(source.platform, event.type).inc()
         ack = source.verifier.acknowledgement
-        if ack is None:
-            await _answer(send, 200, _ACCEPTED)
-        else:
+        if ack is not None:
             await _reply(send, ack)
-        return "accepted"
+        elif outcome == "spooled":
+            await _answer(send, 202, _SPOOLED)
+        else:
+            await _answer(send, 200, _ACCEPTED)
+        return outcome
+
+    async def _make_durable(self, source: SourceRuntime, records: list[Record]) -> str:
+        """Publish, or spool when Kafka cannot take the records in time; say which."""
+        spool = self._spool
+        if spool is None or not spool.pending():
+            started = time.perf_counter()
+            try:
+                await self._publisher.publish(records, max_wait=self._publish_timeout)
+            except PublishError as exc:
+                self._metrics.publish_errors.labels(source.platform, source.id).inc()
+                if spool is None:
+                    logger.warning("publish failed, answering 503", extra={"reason": exc.reason})
+                    return "unavailable"
+                logger.warning("publish failed, spooling", extra={"reason": exc.reason})
+            else:
+                self._metrics.publish_seconds.observe(time.perf_counter() - started)
+                return "accepted"
+        try:
+            await spool.append(records)
+        except SpoolFullError as exc:
+            logger.warning(
+                "spool cannot take the webhook, answering 503", extra={"error": str(exc)}
+            )
+            self._metrics.spool_rejected.inc()
+            return "unavailable"
+        self._metrics.spool_appended.inc()
+        return "spooled"
 
     def _records(
         self, source: SourceRuntime, delivery: Verified

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import ClassVar, Self
 
 import httpx
@@ -14,12 +16,14 @@ import pytest
 
 from normalizers import CanonicalEvent, MalformedPayloadError, make_event
 from normalizers.schema import PlatformEvent
-from relay.dedup import InProcessDedup
+from relay.dedup import Claim, InProcessDedup
 from relay.errors import PublishError
 from relay.logging import configure_logging
 from relay.metrics import RelayMetrics
 from relay.publisher import Record
+from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
+from relay.spool import Spool
 from relay.webhooks import SourceRuntime, WebhookReceiver
 from verifiers import (
     InboundRequest,
@@ -86,11 +90,16 @@ class FakePublisher:
     def __init__(self) -> None:
         self.published: list[Record] = []
         self.down = False
+        self.waits: list[float | None] = []
 
-    async def publish(self, records: Sequence[Record]) -> None:
+    async def publish(self, records: Sequence[Record], *, max_wait: float | None = None) -> None:
+        self.waits.append(max_wait)
         if self.down:
             raise PublishError("down")
         self.published.extend(records)
+
+    async def ready(self) -> bool:
+        return not self.down
 
 
 @pytest.fixture
@@ -99,15 +108,22 @@ def publisher() -> FakePublisher:
     return FakePublisher()
 
 
-def _client(publisher: FakePublisher, verifier: StubVerifier | None = None) -> httpx.AsyncClient:
+def _receiver(
+    publisher: FakePublisher,
+    verifier: StubVerifier | None = None,
+    *,
+    rate_limit: TokenBucket | None = None,
+    **kwargs: object,
+) -> WebhookReceiver:
     source = SourceRuntime(
         id="src",
         platform="stub",
         verifier=verifier or StubVerifier(),
         secrets=(Secret("old"), Secret("new")),
         normalizer=normalize,
+        rate_limit=rate_limit,
     )
-    receiver = WebhookReceiver(
+    return WebhookReceiver(
         sources={"src": source},
         publisher=publisher,
         builder=RecordBuilder("commerce"),
@@ -116,7 +132,15 @@ def _client(publisher: FakePublisher, verifier: StubVerifier | None = None) -> h
         max_body_bytes=100,
         retry_after_seconds=7,
         clock=lambda: NOW,
+        **kwargs,  # type: ignore[arg-type]
     )
+
+
+def _client(publisher: FakePublisher, verifier: StubVerifier | None = None) -> httpx.AsyncClient:
+    return _over(_receiver(publisher, verifier))
+
+
+def _over(receiver: WebhookReceiver) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=receiver), base_url="http://t")
 
 
@@ -229,3 +253,137 @@ async def test_logs_are_json_with_context_and_no_secrets(publisher: FakePublishe
     text = stream.getvalue()
     for secret in ("guess-secret", '"new"', "old"):
         assert secret not in text
+
+
+SIGNED = {"x-sig": "new"}
+
+
+@pytest.mark.anyio
+async def test_kafka_down_with_spool_is_202_and_spooled(
+    publisher: FakePublisher, tmp_path: Path
+) -> None:
+    """Kafka down, spool enabled: records are fsync'd in the spool and the answer is 202."""
+    spool = Spool(tmp_path, max_bytes=1 << 20)
+    spool.open()
+    publisher.down = True
+    receiver = _receiver(publisher, spool=spool, publish_timeout=0.25)
+    async with _over(receiver) as client:
+        first = await client.post("/webhooks/src", content=b"{}", headers=SIGNED)
+        publisher.down = False  # back, but the spool drains first: order is kept
+        second = await client.post("/webhooks/src", content=b"{}", headers={**SIGNED, "x-id": "e2"})
+        dup = await client.post("/webhooks/src", content=b"{}", headers=SIGNED)
+    assert (first.status_code, first.json()) == (202, {"status": "spooled"})
+    assert (second.status_code, second.json()) == (202, {"status": "spooled"})
+    assert dup.json() == {"status": "duplicate"}
+    assert publisher.waits == [0.25]
+    entries = spool.read(10)
+    assert [len(e.records) for e in entries] == [2, 2]
+    assert entries[1].records[0].key == b"src:e2"
+    await spool.aclose()
+
+
+@pytest.mark.anyio
+async def test_spool_full_is_503(publisher: FakePublisher, tmp_path: Path) -> None:
+    """Kafka down and no room in the spool: 503 with Retry-After, and not marked as seen."""
+    spool = Spool(tmp_path, max_bytes=64)
+    spool.open()
+    publisher.down = True
+    async with _over(_receiver(publisher, spool=spool)) as client:
+        full = await client.post("/webhooks/src", content=b"{}", headers=SIGNED)
+        publisher.down = False
+        retried = await client.post("/webhooks/src", content=b"{}", headers=SIGNED)
+    assert (full.status_code, full.headers["retry-after"]) == (503, "7")
+    assert retried.json() == {"status": "accepted"}
+    await spool.aclose()
+
+
+@pytest.mark.anyio
+async def test_rate_limit_is_429_with_retry_after(publisher: FakePublisher) -> None:
+    """Over the source's opt-in rate limit: 429 + Retry-After, before the body is read."""
+    clock = iter([0.0, 0.0, 0.0, 0.0, 0.5])
+    bucket = TokenBucket(rate=2, burst=2, clock=lambda: next(clock))
+    async with _over(_receiver(publisher, rate_limit=bucket)) as client:
+        codes = [
+            (await client.post("/webhooks/src", content=b"{}", headers={**SIGNED, "x-id": i}))
+            for i in "abc"
+        ]
+        later = await client.post("/webhooks/src", content=b"{}", headers={**SIGNED, "x-id": "d"})
+    assert [r.status_code for r in codes] == [200, 200, 429]
+    assert codes[2].headers["retry-after"] == "1"
+    assert later.status_code == 200
+
+
+@pytest.mark.anyio
+async def test_overload_is_503_not_a_queue(publisher: FakePublisher) -> None:
+    """Past max_in_flight concurrent webhooks, the next one is refused at once with 503."""
+    gate = asyncio.Event()
+
+    class SlowPublisher(FakePublisher):
+        async def publish(
+            self, records: Sequence[Record], *, max_wait: float | None = None
+        ) -> None:
+            await gate.wait()
+            await super().publish(records, max_wait=max_wait)
+
+    slow = SlowPublisher()
+    receiver = _receiver(slow, max_in_flight=2)
+    async with _over(receiver) as client:
+        busy = [
+            asyncio.create_task(
+                client.post("/webhooks/src", content=b"{}", headers={**SIGNED, "x-id": i})
+            )
+            for i in "ab"
+        ]
+        for _ in range(200):  # bounded: until both are inside the receiver
+            if receiver._in_flight == 2:
+                break
+            await asyncio.sleep(0.001)
+        refused = await client.post("/webhooks/src", content=b"{}", headers={**SIGNED, "x-id": "c"})
+        gate.set()
+        done = await asyncio.gather(*busy)
+    assert (refused.status_code, refused.headers["retry-after"]) == (503, "7")
+    assert [r.status_code for r in done] == [200, 200]
+
+
+@pytest.mark.anyio
+async def test_slow_body_is_408(publisher: FakePublisher) -> None:
+    """A client that does not finish sending its body within body_timeout gets 408."""
+    receiver = _receiver(publisher, body_timeout=0.05)
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        await asyncio.sleep(1)
+        return {"type": "http.request", "body": b"{}", "more_body": False}  # pragma: no cover
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/webhooks/src", "headers": []}
+    await receiver(scope, receive, send)  # type: ignore[arg-type]
+    assert sent[0]["status"] == 408
+    assert publisher.published == []
+
+
+@pytest.mark.anyio
+async def test_delivery_busy_on_another_replica_is_503(publisher: FakePublisher) -> None:
+    """When another replica is still publishing the same delivery, answer 503 to retry later."""
+    from contextlib import asynccontextmanager  # noqa: PLC0415
+
+    from relay.dedup import DedupBusyError  # noqa: PLC0415
+
+    class BusyDedup:
+        @asynccontextmanager
+        async def claim(self, key: str, ttl_seconds: int | None = None) -> AsyncIterator[Claim]:
+            del key, ttl_seconds
+            raise DedupBusyError("busy")
+            yield Claim(fresh=True)  # pragma: no cover
+
+        async def aclose(self) -> None:
+            """Nothing to release."""
+
+    receiver = _receiver(publisher)
+    receiver._dedup = BusyDedup()
+    async with _over(receiver) as client:
+        response = await client.post("/webhooks/src", content=b"{}", headers=SIGNED)
+    assert response.status_code == 503
+    assert publisher.published == []

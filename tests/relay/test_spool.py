@@ -1,0 +1,203 @@
+"""The local durable spool and its drainer: on-disk format, recovery, bounds, order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from relay.drainer import SpoolDrainer
+from relay.errors import PublishError
+from relay.metrics import RelayMetrics
+from relay.publisher import Record
+from relay.spool import Spool, SpoolFullError, decode_records, encode_records
+
+
+def _records(n: int, size: int = 10) -> list[Record]:
+    return [
+        Record("commerce.raw", f"src:{n}".encode(), bytes([n % 256]) * size, (("h", b"v"),)),
+        Record("commerce.orders", None, b"{}", ()),
+    ]
+
+
+def test_records_round_trip_through_the_entry_encoding() -> None:
+    """Topic, key (or none), value and headers come back exactly."""
+    records = _records(7, 300)
+    assert decode_records(encode_records(records)) == tuple(records)
+    with pytest.raises(ValueError, match="truncated"):
+        decode_records(encode_records(records)[:-3])
+    with pytest.raises(ValueError, match="trailing"):
+        decode_records(encode_records(records) + b"x")
+
+
+@pytest.mark.anyio
+async def test_append_read_ack_and_reopen(tmp_path: Path) -> None:
+    """Entries come back oldest first; acked ones are gone after a restart, the rest remain."""
+    spool = Spool(tmp_path, max_bytes=1 << 20, segment_bytes=64 * 1024)
+    spool.open()
+    await asyncio.gather(*(spool.append(_records(i)) for i in range(5)))
+    entries = spool.read(10)
+    assert len(entries) == 5
+    assert {e.records[0].key for e in entries} == {f"src:{i}".encode() for i in range(5)}
+    await spool.ack(entries[1])
+    await spool.aclose()
+
+    again = Spool(tmp_path, max_bytes=1 << 20)
+    again.open()
+    rest = again.read(10)
+    assert [e.records for e in rest] == [e.records for e in entries[2:]]
+    assert again.depth_bytes() > 0
+    await again.ack(rest[-1])
+    assert not again.pending()
+    assert again.depth_bytes() == 0
+    await again.aclose()
+
+
+@pytest.mark.anyio
+async def test_segments_rotate_and_drained_ones_are_deleted(tmp_path: Path) -> None:
+    """Past segment_bytes a new segment starts; acking past a segment deletes its file."""
+    spool = Spool(tmp_path, max_bytes=1 << 22, segment_bytes=64 * 1024)
+    spool.open()
+    for i in range(12):
+        await spool.append(_records(i, 20_000))
+    segments = sorted(tmp_path.glob("*.spool"))
+    assert len(segments) >= 3
+    entries = spool.read(100)
+    assert [e.records[0].key for e in entries] == [f"src:{i}".encode() for i in range(12)]
+    await spool.ack(entries[-1])
+    assert len(list(tmp_path.glob("*.spool"))) == 1
+    assert spool.depth_bytes() == 0
+    await spool.aclose()
+
+
+@pytest.mark.anyio
+async def test_reads_span_chunks_and_segments_in_order(tmp_path: Path) -> None:
+    """More than one read chunk per segment: every entry is handed out once, in order."""
+    spool = Spool(tmp_path, max_bytes=1 << 26, segment_bytes=6 << 20)
+    spool.open()
+    for i in range(40):
+        await spool.append(_records(i, 300_000))  # 12 MB over two or more segments
+    seen: list[bytes | None] = []
+    while entries := spool.read(1000):
+        seen += [e.records[0].key for e in entries]
+        await spool.ack(entries[-1])
+    assert seen == [f"src:{i}".encode() for i in range(40)]
+    assert not spool.pending()
+    await spool.aclose()
+
+
+@pytest.mark.anyio
+async def test_full_spool_refuses_and_says_so(tmp_path: Path) -> None:
+    """An append that does not fit raises SpoolFullError; accepting() turns false near full."""
+    spool = Spool(tmp_path, max_bytes=2 << 20)
+    spool.open()
+    assert spool.accepting()
+    await spool.append(_records(1, 1_500_000))
+    assert not spool.accepting()
+    with pytest.raises(SpoolFullError, match="spool holds"):
+        await spool.append(_records(2, 1_000_000))
+    await spool.aclose()
+    with pytest.raises(SpoolFullError, match="closed"):
+        await spool.append(_records(3))
+
+
+@pytest.mark.anyio
+async def test_torn_tail_is_truncated_and_counted(tmp_path: Path) -> None:
+    """A crash mid-write leaves a torn entry: start-up truncates it, counts it, keeps the rest."""
+    spool = Spool(tmp_path, max_bytes=1 << 20)
+    spool.open()
+    for i in range(3):
+        await spool.append(_records(i))
+    await spool.aclose()
+    (segment,) = tmp_path.glob("*.spool")
+    good = segment.stat().st_size
+    with segment.open("ab") as file:
+        file.write(b"RSP1\xff\x00\x00\x00garbage")  # a header promising more than is there
+    again = Spool(tmp_path, max_bytes=1 << 20)
+    again.open()
+    assert again.corrupt_bytes == 15
+    assert segment.stat().st_size == good
+    assert len(again.read(10)) == 3
+    await again.append(_records(9))  # appends continue after the cut
+    assert len(again.read(10)) == 4
+    await again.aclose()
+
+
+@pytest.mark.anyio
+async def test_flipped_bit_fails_the_checksum(tmp_path: Path) -> None:
+    """A corrupted byte inside the last entry is caught by the CRC and cut off."""
+    spool = Spool(tmp_path, max_bytes=1 << 20)
+    spool.open()
+    await spool.append(_records(1))
+    await spool.append(_records(2))
+    await spool.aclose()
+    (segment,) = tmp_path.glob("*.spool")
+    data = bytearray(segment.read_bytes())
+    data[-2] ^= 0x01
+    segment.write_bytes(bytes(data))
+    again = Spool(tmp_path, max_bytes=1 << 20)
+    again.open()
+    (entry,) = again.read(10)
+    assert entry.records[0].key == b"src:1"
+    assert again.corrupt_bytes > 0
+    await again.aclose()
+
+
+class FlakyPublisher:
+    """Fails until `up` is set; records what it published, in order."""
+
+    def __init__(self) -> None:
+        self.up = asyncio.Event()
+        self.published: list[Record] = []
+        self.probes = 0
+
+    async def publish(self, records: Sequence[Record], *, max_wait: float | None = None) -> None:
+        del max_wait
+        if not self.up.is_set():
+            raise PublishError("down")  # pragma: no cover (ready() is probed first)
+        self.published.extend(records)
+
+    async def ready(self) -> bool:
+        self.probes += 1
+        return self.up.is_set()
+
+
+@pytest.mark.anyio
+async def test_drainer_waits_for_kafka_then_drains_in_order(tmp_path: Path) -> None:
+    """While Kafka is down nothing is handed to the producer; once up, all drains in order."""
+    spool = Spool(tmp_path, max_bytes=1 << 22)
+    spool.open()
+    for i in range(40):
+        await spool.append(_records(i))
+    publisher = FlakyPublisher()
+    metrics = RelayMetrics()
+    drainer = SpoolDrainer(spool, publisher, metrics, batch_entries=16, max_backoff=0.05)
+    task = asyncio.create_task(drainer.run())
+    for _ in range(500):
+        if publisher.probes >= 2:
+            break
+        await asyncio.sleep(0.01)
+    assert publisher.published == []
+    assert drainer.oldest_age() >= 0
+    publisher.up.set()
+    for _ in range(500):
+        if not spool.pending():
+            break
+        await asyncio.sleep(0.01)
+    keys = [r.key for r in publisher.published if r.topic == "commerce.raw"]
+    assert keys == [f"src:{i}".encode() for i in range(40)]
+    assert drainer.drained == 40
+    assert metrics.spool_drained._value.get() == 40  # type: ignore[attr-defined]
+    await spool.append(_records(99))  # the drainer wakes for new entries
+    for _ in range(500):
+        if not spool.pending():
+            break
+        await asyncio.sleep(0.01)
+    assert publisher.published[-2].key == b"src:99"
+    assert drainer.oldest_age() == 0.0
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await spool.aclose()
