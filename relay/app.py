@@ -175,7 +175,7 @@ class RelayApp:
         if self.spool is not None and self.drainer is not None:
             # With a spool, start even while Kafka is down: webhooks spool until it is back,
             # and whatever an earlier run spooled drains before new webhooks publish directly.
-            await asyncio.to_thread(self.spool.open)
+            await self.spool.open()
             self.metrics.spool_corrupt_bytes.inc(self.spool.corrupt_bytes)
             self.metrics.spool_bytes.set_function(self.spool.depth_bytes)
             self.metrics.spool_oldest_age.set_function(self.drainer.oldest_age)

@@ -144,8 +144,13 @@ class Spool:
 
     # -- start-up --------------------------------------------------------------------------
 
-    def open(self) -> None:
-        """Recover after a restart: repair torn tails, load the cursor, size the backlog."""
+    async def open(self) -> None:
+        """Recover what an earlier run left (in a worker thread), then start the writer."""
+        await asyncio.to_thread(self._recover)
+        self._writer = asyncio.get_running_loop().create_task(self._write_loop())
+
+    def _recover(self) -> None:
+        """Repair torn tails, load the cursor, size the backlog, open the last segment."""
         self.path.mkdir(parents=True, exist_ok=True)
         cursor_file = self.path / "cursor"
         if cursor_file.exists():
@@ -168,7 +173,6 @@ class Spool:
         )
         if self.depth_bytes():
             self._nonempty.set()
-        self._writer = asyncio.get_running_loop().create_task(self._write_loop())
 
     def _repair(self, seq: int) -> None:
         path = self._segment_path(seq)

@@ -76,3 +76,55 @@ def read_topic(
 def settle(bootstrap: str, topic: str, seconds: float = 1.5) -> list[Message]:
     """Read everything ``topic`` holds now, waiting ``seconds`` for stragglers."""
     return read_topic(bootstrap, topic, until=lambda _: False, timeout=seconds)
+
+
+def collect_header_values(
+    bootstrap: str,
+    topic: str,
+    header: str,
+    *,
+    expected: set[str],
+    timeout: float = 60.0,
+) -> dict[str, int]:
+    """Count each value of ``header`` on ``topic`` until every ``expected`` one is seen.
+
+    Reads in batches from the beginning; stops at ``timeout`` or once all expected values are
+    there and a short quiet read finds nothing more (so duplicates are counted too).
+    """
+    consumer = Consumer(
+        {
+            "bootstrap.servers": bootstrap,
+            "group.id": f"collect-{time.monotonic_ns()}",
+            "enable.auto.commit": False,
+            "auto.offset.reset": "earliest",
+        }
+    )
+    counts: dict[str, int] = {}
+    try:
+        metadata = consumer.list_topics(topic, timeout=10)
+        partitions = list(metadata.topics[topic].partitions)
+        consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
+        deadline = time.monotonic() + timeout
+        missing = set(expected)
+        quiet_since: float | None = None
+        while time.monotonic() < deadline:
+            batch = consumer.consume(num_messages=1000, timeout=0.5)
+            for msg in batch:
+                if msg.error():
+                    continue
+                value = dict(msg.headers() or []).get(header)
+                if value is not None:
+                    key = value.decode()
+                    counts[key] = counts.get(key, 0) + 1
+                    missing.discard(key)
+            if missing:
+                continue
+            if batch:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since > 1.5:
+                break
+    finally:
+        consumer.close()
+    return counts

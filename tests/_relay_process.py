@@ -58,9 +58,21 @@ class RelayProcess:
         """Send SIGTERM and return the exit code."""
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
+        return self.wait(timeout)
+
+    def wait(self, timeout: float = 30.0) -> int:
+        """Wait for the process to exit and return its exit code."""
+        assert self.process is not None
         code = self.process.wait(timeout)
         self._log.close()
         return code
+
+    def kill(self) -> None:
+        """SIGKILL the process (a crash: no shutdown code runs) and reap it."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+        self._log.close()
 
     def stop(self) -> None:
         """End the process if it still runs."""

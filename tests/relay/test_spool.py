@@ -36,7 +36,7 @@ def test_records_round_trip_through_the_entry_encoding() -> None:
 async def test_append_read_ack_and_reopen(tmp_path: Path) -> None:
     """Entries come back oldest first; acked ones are gone after a restart, the rest remain."""
     spool = Spool(tmp_path, max_bytes=1 << 20, segment_bytes=64 * 1024)
-    spool.open()
+    await spool.open()
     await asyncio.gather(*(spool.append(_records(i)) for i in range(5)))
     entries = spool.read(10)
     assert len(entries) == 5
@@ -45,7 +45,7 @@ async def test_append_read_ack_and_reopen(tmp_path: Path) -> None:
     await spool.aclose()
 
     again = Spool(tmp_path, max_bytes=1 << 20)
-    again.open()
+    await again.open()
     rest = again.read(10)
     assert [e.records for e in rest] == [e.records for e in entries[2:]]
     assert again.depth_bytes() > 0
@@ -59,7 +59,7 @@ async def test_append_read_ack_and_reopen(tmp_path: Path) -> None:
 async def test_segments_rotate_and_drained_ones_are_deleted(tmp_path: Path) -> None:
     """Past segment_bytes a new segment starts; acking past a segment deletes its file."""
     spool = Spool(tmp_path, max_bytes=1 << 22, segment_bytes=64 * 1024)
-    spool.open()
+    await spool.open()
     for i in range(12):
         await spool.append(_records(i, 20_000))
     segments = sorted(tmp_path.glob("*.spool"))
@@ -76,7 +76,7 @@ async def test_segments_rotate_and_drained_ones_are_deleted(tmp_path: Path) -> N
 async def test_reads_span_chunks_and_segments_in_order(tmp_path: Path) -> None:
     """More than one read chunk per segment: every entry is handed out once, in order."""
     spool = Spool(tmp_path, max_bytes=1 << 26, segment_bytes=6 << 20)
-    spool.open()
+    await spool.open()
     for i in range(40):
         await spool.append(_records(i, 300_000))  # 12 MB over two or more segments
     seen: list[bytes | None] = []
@@ -92,7 +92,7 @@ async def test_reads_span_chunks_and_segments_in_order(tmp_path: Path) -> None:
 async def test_full_spool_refuses_and_says_so(tmp_path: Path) -> None:
     """An append that does not fit raises SpoolFullError; accepting() turns false near full."""
     spool = Spool(tmp_path, max_bytes=2 << 20)
-    spool.open()
+    await spool.open()
     assert spool.accepting()
     await spool.append(_records(1, 1_500_000))
     assert not spool.accepting()
@@ -107,7 +107,7 @@ async def test_full_spool_refuses_and_says_so(tmp_path: Path) -> None:
 async def test_torn_tail_is_truncated_and_counted(tmp_path: Path) -> None:
     """A crash mid-write leaves a torn entry: start-up truncates it, counts it, keeps the rest."""
     spool = Spool(tmp_path, max_bytes=1 << 20)
-    spool.open()
+    await spool.open()
     for i in range(3):
         await spool.append(_records(i))
     await spool.aclose()
@@ -116,7 +116,7 @@ async def test_torn_tail_is_truncated_and_counted(tmp_path: Path) -> None:
     with segment.open("ab") as file:
         file.write(b"RSP1\xff\x00\x00\x00garbage")  # a header promising more than is there
     again = Spool(tmp_path, max_bytes=1 << 20)
-    again.open()
+    await again.open()
     assert again.corrupt_bytes == 15
     assert segment.stat().st_size == good
     assert len(again.read(10)) == 3
@@ -129,7 +129,7 @@ async def test_torn_tail_is_truncated_and_counted(tmp_path: Path) -> None:
 async def test_flipped_bit_fails_the_checksum(tmp_path: Path) -> None:
     """A corrupted byte inside the last entry is caught by the CRC and cut off."""
     spool = Spool(tmp_path, max_bytes=1 << 20)
-    spool.open()
+    await spool.open()
     await spool.append(_records(1))
     await spool.append(_records(2))
     await spool.aclose()
@@ -138,7 +138,7 @@ async def test_flipped_bit_fails_the_checksum(tmp_path: Path) -> None:
     data[-2] ^= 0x01
     segment.write_bytes(bytes(data))
     again = Spool(tmp_path, max_bytes=1 << 20)
-    again.open()
+    await again.open()
     (entry,) = again.read(10)
     assert entry.records[0].key == b"src:1"
     assert again.corrupt_bytes > 0
@@ -168,7 +168,7 @@ class FlakyPublisher:
 async def test_drainer_waits_for_kafka_then_drains_in_order(tmp_path: Path) -> None:
     """While Kafka is down nothing is handed to the producer; once up, all drains in order."""
     spool = Spool(tmp_path, max_bytes=1 << 22)
-    spool.open()
+    await spool.open()
     for i in range(40):
         await spool.append(_records(i))
     publisher = FlakyPublisher()

@@ -264,7 +264,7 @@ async def test_kafka_down_with_spool_is_202_and_spooled(
 ) -> None:
     """Kafka down, spool enabled: records are fsync'd in the spool and the answer is 202."""
     spool = Spool(tmp_path, max_bytes=1 << 20)
-    spool.open()
+    await spool.open()
     publisher.down = True
     receiver = _receiver(publisher, spool=spool, publish_timeout=0.25)
     async with _over(receiver) as client:
@@ -286,7 +286,7 @@ async def test_kafka_down_with_spool_is_202_and_spooled(
 async def test_spool_full_is_503(publisher: FakePublisher, tmp_path: Path) -> None:
     """Kafka down and no room in the spool: 503 with Retry-After, and not marked as seen."""
     spool = Spool(tmp_path, max_bytes=64)
-    spool.open()
+    await spool.open()
     publisher.down = True
     async with _over(_receiver(publisher, spool=spool)) as client:
         full = await client.post("/webhooks/src", content=b"{}", headers=SIGNED)
