@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from importlib import resources
 
+import orjson
+import yaml
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -39,6 +43,13 @@ from verifiers import VERIFIERS, VerifierConfigError
 __all__ = ["RelayApp", "build_sources"]
 
 logger = logging.getLogger(__name__)
+
+
+@functools.cache
+def openapi_document() -> bytes:
+    """The HTTP surface as an OpenAPI 3.1 document (``relay/api/openapi.yaml``), as JSON."""
+    text = resources.files("relay.api").joinpath("openapi.yaml").read_text(encoding="utf-8")
+    return orjson.dumps(yaml.safe_load(text))
 
 
 def _utcnow() -> datetime:
@@ -154,6 +165,7 @@ class RelayApp:
                 Route("/healthz", self._healthz),
                 Route("/readyz", self._readyz),
                 Route("/metrics", self._metrics),
+                Route("/openapi.json", self._openapi),
             ],
             lifespan=self._lifespan,
         )
@@ -213,6 +225,9 @@ class RelayApp:
         if self.spool is not None and self.spool.accepting():
             return JSONResponse({"status": "ready", "kafka": "unreachable, spooling"})
         return JSONResponse({"status": "kafka unreachable"}, status_code=503)
+
+    async def _openapi(self, _request: Request) -> Response:
+        return Response(openapi_document(), media_type="application/json")
 
     async def _metrics(self, _request: Request) -> Response:
         return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,1 @@
+"""Package data: the OpenAPI document of relay's HTTP surface."""
