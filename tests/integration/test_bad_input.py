@@ -123,7 +123,8 @@ def test_fuzzed_signature_headers_and_bodies_are_rejected_cleanly(
         )
     except httpx.LocalProtocolError:  # httpx itself refuses to send such a header
         return
-    assert response.status_code in {200, 401}, (response.status_code, response.text)
+    # 400: uvicorn's HTTP parser refuses header bytes that HTTP forbids, before relay runs.
+    assert response.status_code in {200, 400, 401}, (response.status_code, response.text)
     if response.status_code == 200:  # only WooCommerce's unsigned ping gets through
         assert source == "woo"
         assert b"x-wc-webhook-signature" not in {name for name, _ in sent}
