@@ -135,7 +135,7 @@ class SpoolSettings(_Section):
     path: Path = Path("var/spool")
     max_bytes: int = Field(default=1024**3, ge=1024 * 1024)
     segment_bytes: int = Field(default=64 * 1024**2, ge=64 * 1024)
-    kafka_timeout_seconds: float = Field(default=0.5, gt=0)
+    kafka_timeout_seconds: float = Field(default=0.3, gt=0)
     drain_batch: int = Field(default=256, ge=1)
 
 

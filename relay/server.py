@@ -29,7 +29,8 @@ def uvicorn_config(app: RelayApp) -> uvicorn.Config:
         lifespan="on",
         log_config=None,
         access_log=server.access_log,
-        limit_concurrency=server.max_concurrent_requests,
+        # Headroom above the receiver's own limit (503 + Retry-After) for probes and metrics.
+        limit_concurrency=server.max_concurrent_requests + 64,
         timeout_graceful_shutdown=server.shutdown_timeout_seconds,
         server_header=False,
         date_header=False,
