@@ -22,8 +22,9 @@ class RelayMetrics:
         r = self.registry
         self.webhooks = Counter(
             "relay_webhooks_received_total",
-            "Webhook requests by platform, source and outcome (accepted, duplicate, handshake, "
-            "rejected, too_large, unavailable).",
+            "Webhook requests by platform, source and outcome (accepted, spooled, duplicate, "
+            "handshake, rejected, too_large, timeout, rate_limited, overloaded, unavailable, "
+            "disconnected).",
             ["platform", "source", "outcome"],
             registry=r,
         )
@@ -58,7 +59,7 @@ class RelayMetrics:
         )
         self.publish_errors = Counter(
             "relay_publish_errors_total",
-            "Webhooks whose records Kafka did not acknowledge in time (answered 503).",
+            "Webhooks whose records Kafka did not acknowledge in time (spooled, or answered 503).",
             ["platform", "source"],
             registry=r,
         )

@@ -193,5 +193,12 @@ class KafkaPublisher:
         if self._connecting is not None and not self._connecting.done():
             self._connecting.cancel()
         producer, self._producer = self._producer, None
-        if producer is not None:
-            await producer.stop()
+        if producer is None:
+            return
+        # Bounded: with Kafka gone, what is still buffered was answered 503 or spooled already.
+        limit = self._settings.request_timeout_ms / 1000 + 1
+        try:
+            async with asyncio.timeout(limit):
+                await producer.stop()
+        except TimeoutError:
+            logger.warning("producer did not flush in time", extra={"seconds": limit})

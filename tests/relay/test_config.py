@@ -88,3 +88,44 @@ def test_yaml_errors_and_non_mappings(tmp_path: Path) -> None:
 def test_no_file_means_defaults() -> None:
     """Without a file, settings come from defaults and the environment only."""
     assert load_settings(None).sources == []
+
+
+_RELIABILITY = """
+spool: {enabled: true, path: /var/lib/relay/spool, max_bytes: 10485760}
+dedup: {redis_url: "env:REDIS_URL", wait_seconds: 1.5}
+sources:
+  - id: shop
+    platform: shopify
+    secrets: ["env:SHOP_SECRET"]
+    rate_limit: {requests_per_second: 20}
+    dedup_ttl_seconds: 14400
+"""
+
+
+def test_spool_dedup_and_rate_limit_settings(tmp_path: Path) -> None:
+    """The spool, shared dedup and per-source limits are read; the spool is off by default."""
+    assert load_settings(None).spool.enabled is False
+    settings = load_settings(_write(tmp_path, _RELIABILITY))
+    assert settings.spool.enabled is True
+    assert settings.spool.path == Path("/var/lib/relay/spool")
+    assert settings.spool.kafka_timeout_seconds == 0.3
+    assert settings.dedup.redis_url == "env:REDIS_URL"
+    source = settings.sources[0]
+    assert source.rate_limit is not None
+    assert (source.rate_limit.requests_per_second, source.rate_limit.burst) == (20, 0)
+    assert source.dedup_ttl_seconds == 14400
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("spool: {max_bytes: 10}", "spool.max_bytes"),
+        ("spool: {enabled: yes, spool_dir: x}", "spool.spool_dir"),
+        ("server: {body_timeout_seconds: 0}", "server.body_timeout_seconds"),
+    ],
+)
+def test_bad_reliability_settings_name_the_key(tmp_path: Path, text: str, key: str) -> None:
+    """A spool that could not hold one webhook, or a misspelt key, is named."""
+    with pytest.raises(ConfigError) as info:
+        load_settings(_write(tmp_path, text))
+    assert info.value.key == key

@@ -161,3 +161,18 @@ async def test_unreachable_redis_falls_back_to_local_dedup() -> None:
     async with dedup.claim("src:d6") as claim:  # skips Redis: no second connection timeout
         assert claim.fresh
     await dedup.aclose()
+
+
+@pytest.mark.anyio
+async def test_build_dedup_resolves_a_redis_url_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`dedup.redis_url: env:NAME` builds the shared dedup; no URL builds the local one."""
+    from relay.app import build_dedup  # noqa: PLC0415
+    from relay.config import Settings  # noqa: PLC0415
+
+    assert isinstance(build_dedup(Settings()), InProcessDedup)
+    monkeypatch.setenv("T_REDIS_URL", REDIS_URL)
+    shared = build_dedup(Settings(dedup={"redis_url": "env:T_REDIS_URL"}))  # type: ignore[arg-type]
+    assert isinstance(shared, RedisDedup)
+    async with shared.claim(f"test:{uuid.uuid4().hex}") as claim:
+        assert claim.fresh
+    await shared.aclose()
