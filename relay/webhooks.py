@@ -27,7 +27,7 @@ from starlette.types import Receive, Scope, Send
 from normalizers import CanonicalEvent, NormalizationError, Normalizer
 from relay.dedup import InProcessDedup
 from relay.errors import PublishError
-from relay.metrics import RelayMetrics
+from relay.metrics import RelayMetrics, publish_error_reason
 from relay.publisher import Publisher, Record
 from relay.records import RecordBuilder
 from verifiers import InboundRequest, PlatformReply, Secret, VerificationError, Verified, Verifier
@@ -155,7 +155,8 @@ class WebhookReceiver:
                 await self._publisher.publish(records)
             except PublishError as exc:
                 logger.warning("publish failed, answering 503", extra={"reason": exc.reason})
-                self._metrics.publish_errors.labels(source.platform, source.id).inc()
+                reason = publish_error_reason(exc)
+                self._metrics.publish_errors.labels(source.platform, source.id, reason).inc()
                 retry = ((b"retry-after", self._retry_after),)
                 await _answer(send, 503, b'{"error":"temporarily unavailable"}', retry)
                 return "unavailable"
