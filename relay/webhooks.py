@@ -162,6 +162,7 @@ class WebhookReceiver:
                 return "unavailable"
             self._metrics.publish_seconds.observe(time.perf_counter() - started)
             self._dedup.mark(key)
+        logger.debug("delivery published", extra={"records": len(records)})
         for event in events:
             self._metrics.events.labels(source.platform, event.type).inc()
         ack = source.verifier.acknowledgement
