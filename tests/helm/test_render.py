@@ -190,3 +190,28 @@ def test_dashboard_charts_every_relay_metric_of_the_catalogue(
     assert {n for n in catalogue if n.startswith("relay_")} <= used
     assert rendered["minimal"].kind("ConfigMap") == [rendered["minimal"].one("ConfigMap", "relay")]
     assert yaml.safe_load(configmap["data"]["relay.json"])["uid"] == "relay-overview"
+
+
+def _leaves(values: dict[str, Any], prefix: str = "") -> list[str]:
+    paths = []
+    for key, value in values.items():
+        path = f"{prefix}.{key}" if prefix else key
+        nested = isinstance(value, dict) and value and key not in {"config", "resources"}
+        paths.extend(_leaves(value, path) if nested else [path])
+    return paths
+
+
+def test_chart_readme_documents_every_value() -> None:
+    """Each key of values.yaml (or its parent) appears in the README's values table."""
+    chart = Path(__file__).parents[2] / "helm" / "relay"
+    values = yaml.safe_load((chart / "values.yaml").read_text())
+    table = {
+        key
+        for line in (chart / "README.md").read_text().splitlines()
+        if line.startswith("| `")
+        for key in re.findall(r"`([A-Za-z.]+)`", line.split("|")[1])
+    }
+    paths = _leaves(values)
+    assert len(paths) > 60
+    undocumented = [p for p in paths if not any(p == k or p.startswith(f"{k}.") for k in table)]
+    assert undocumented == []
