@@ -28,6 +28,7 @@ from relay.metrics import RelayMetrics
 from relay.publisher import KafkaPublisher
 from relay.records import RecordBuilder
 from relay.secrets import resolve_secret
+from relay.tracing import build_tracing
 from relay.webhooks import PATH_PREFIX, SourceRuntime, WebhookReceiver
 from verifiers import VERIFIERS, VerifierConfigError
 
@@ -84,6 +85,7 @@ class RelayApp:
             ttl_seconds=settings.dedup.ttl_seconds, max_entries=settings.dedup.max_entries
         )
         self.sources = build_sources(settings)
+        self.tracing = build_tracing(settings.telemetry)
         self.receiver = WebhookReceiver(
             sources=self.sources,
             publisher=self.publisher,
@@ -93,7 +95,9 @@ class RelayApp:
             max_body_bytes=settings.server.max_body_bytes,
             retry_after_seconds=settings.server.retry_after_seconds,
             clock=clock,
+            tracing=self.tracing,
         )
+        self.webhooks = self.tracing.middleware(self.receiver) if self.tracing else self.receiver
         self.shutting_down = False
         self.http = Starlette(
             routes=[
@@ -107,7 +111,7 @@ class RelayApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch: webhooks to the receiver, the rest to Starlette."""
         if scope["type"] == "http" and scope["path"].startswith(PATH_PREFIX):
-            await self.receiver(scope, receive, send)
+            await self.webhooks(scope, receive, send)
         else:
             await self.http(scope, receive, send)
 
@@ -128,6 +132,8 @@ class RelayApp:
             self.shutting_down = True
             await self.publisher.aclose()
             logger.info("producer flushed and closed")
+            if self.tracing is not None:
+                self.tracing.shutdown()
 
     async def _healthz(self, _request: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -33,6 +33,7 @@ __all__ = [
     "ServerSettings",
     "Settings",
     "SourceSettings",
+    "TelemetrySettings",
     "load_settings",
 ]
 
@@ -108,6 +109,19 @@ class DedupSettings(_Section):
     max_entries: int = Field(default=200_000, ge=1)
 
 
+class TelemetrySettings(_Section):
+    """OpenTelemetry tracing (off by default; needs the ``otel`` extra)."""
+
+    tracing: bool = False
+    service_name: str = "relay"
+    exporter: Literal["otlp", "console"] = "otlp"
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP traces URL; default: the OTEL_EXPORTER_OTLP_* environment.",
+    )
+    sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
 class Settings(BaseSettings):
     """Everything relay needs, built once at start-up and passed down explicitly."""
 
@@ -120,6 +134,7 @@ class Settings(BaseSettings):
     sources: list[SourceSettings] = Field(default_factory=list)
     sinks: list[SinkConfig] = Field(default_factory=list)
     dedup: DedupSettings = DedupSettings()
+    telemetry: TelemetrySettings = TelemetrySettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod

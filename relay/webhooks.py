@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,6 +30,7 @@ from relay.errors import PublishError
 from relay.metrics import RelayMetrics, publish_error_reason
 from relay.publisher import Publisher, Record
 from relay.records import RecordBuilder
+from relay.tracing import Tracing, request_traceparent, retrace_events, stamp_records
 from verifiers import InboundRequest, PlatformReply, Secret, VerificationError, Verified, Verifier
 
 __all__ = ["PATH_PREFIX", "SourceRuntime", "WebhookReceiver"]
@@ -76,6 +77,7 @@ class WebhookReceiver:
         max_body_bytes: int,
         retry_after_seconds: int,
         clock: Callable[[], datetime],
+        tracing: Tracing | None = None,
     ) -> None:
         self._sources = sources
         self._publisher = publisher
@@ -85,6 +87,7 @@ class WebhookReceiver:
         self._max_body = max_body_bytes
         self._retry_after = str(retry_after_seconds).encode()
         self._clock = clock
+        self._tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request to ``/webhooks/{source_id}``."""
@@ -174,9 +177,10 @@ class WebhookReceiver:
 
     def _records(
         self, source: SourceRuntime, delivery: Verified
-    ) -> tuple[list[Record], list[CanonicalEvent]]:
+    ) -> tuple[list[Record], Sequence[CanonicalEvent]]:
+        traceparent = request_traceparent(self._tracing, delivery.request, delivery.delivery_id)
         records = [self._builder.raw(delivery)]
-        events: list[CanonicalEvent] = []
+        events: Sequence[CanonicalEvent] = []
         try:
             events = list(source.normalizer(delivery))
         except NormalizationError as exc:
@@ -185,8 +189,9 @@ class WebhookReceiver:
             logger.exception("normalizer failed unexpectedly")
             self._normalization_failed(source, delivery, records, "normalizer_error", exc)
         else:
+            events = retrace_events(events, traceparent)
             records.extend(self._builder.events(events))
-        return records, events
+        return stamp_records(records, traceparent), events
 
     def _normalization_failed(
         self,
