@@ -17,7 +17,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from relay import __version__
 from relay.config import TelemetrySettings
-from verifiers import InboundRequest
 
 __all__ = ["OtelTracing"]
 
@@ -59,9 +58,8 @@ class OtelTracing:
         """Wrap ``app`` so that every request runs in a SERVER span."""
         return _TracingMiddleware(app, self._tracer)
 
-    def traceparent(self, request: InboundRequest, delivery_id: str) -> str | None:
+    def traceparent(self, delivery_id: str) -> str | None:
         """Annotate the current span with the delivery; return its ``traceparent``."""
-        del request
         span = trace.get_current_span()
         if not span.get_span_context().is_valid:
             return None

@@ -52,7 +52,7 @@ class Tracing(Protocol):
         """Wrap the webhook receiver: one SERVER span per request."""
         ...
 
-    def traceparent(self, request: InboundRequest, delivery_id: str) -> str | None:
+    def traceparent(self, delivery_id: str) -> str | None:
         """Annotate the current span with the delivery; return its ``traceparent``."""
         ...
 
@@ -80,7 +80,7 @@ def request_traceparent(
     """Return the ``traceparent`` the records of a delivery carry (``None``: no trace)."""
     if tracing is None:
         return parse_traceparent(request.header(TRACEPARENT))
-    return tracing.traceparent(request, delivery_id)
+    return tracing.traceparent(delivery_id)
 
 
 def retrace_events(
@@ -90,9 +90,10 @@ def retrace_events(
 
     Events whose extension already matches are returned as they are (no copy).
     """
-    if all(e.traceparent == traceparent for e in events):
-        return events
-    return [e if e.traceparent == traceparent else _retrace(e, traceparent) for e in events]
+    for event in events:
+        if event.traceparent != traceparent:
+            return [e if e.traceparent == traceparent else _retrace(e, traceparent) for e in events]
+    return events
 
 
 def stamp_records(records: list[Record], traceparent: str | None) -> list[Record]:

@@ -89,6 +89,7 @@ def _relay(
         },
         "sources": [{"id": "shop-t", "platform": "shopify", "secrets": ["env:T_SECRET"]}],
         "telemetry": telemetry,
+        "server": {"access_log": True},
     }
     return RelayProcess(tmp_path, config, {"T_SECRET": SECRET})
 
@@ -152,3 +153,8 @@ def test_tracing_on_exports_a_server_span_that_the_records_continue(
     assert raw.headers["traceparent"] == ours.encode()
     assert order.headers["traceparent"] == ours.encode()
     assert orjson.loads(order.value or b"")["traceparent"] == ours
+    (access,) = [
+        orjson.loads(line) for line in relay.log().splitlines() if "POST /webhooks/" in line
+    ]
+    assert access["trace_id"] == PLATFORM_TRACE
+    assert access["delivery_id"] == attributes["relay.delivery_id"].string_value
