@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import helm_python
+import jsonschema
 import kubernetes_validate
 import pytest
+import yaml
 from _chart import CHART, VALUES, Rendered
 
 KUBERNETES_VERSION = "1.37.0"  # the newest schema set kubernetes-validate 1.37 ships
@@ -151,3 +153,23 @@ def test_schema_rejects_bad_values(values: dict[str, Any], message: str) -> None
     chart = helm_python.Chart.load(CHART)
     with pytest.raises(helm_python.HelmError, match=message):
         chart.render(values, name="relay", namespace="commerce")
+
+
+def test_values_schema_is_valid_draft7_and_accepts_the_defaults() -> None:
+    """values.schema.json is a valid JSON Schema that the chart's own values.yaml satisfies."""
+    schema = json.loads((CHART / "values.schema.json").read_text())
+    jsonschema.Draft7Validator.check_schema(schema)
+    defaults = yaml.safe_load((CHART / "values.yaml").read_text())
+    jsonschema.Draft7Validator(schema).validate(defaults)
+    for values in VALUES.values():
+        merged = _merge(defaults, values)
+        assert list(jsonschema.Draft7Validator(schema).iter_errors(merged)) == []
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Helm's coalescing of values: maps merge key by key, anything else is replaced."""
+    out = dict(base)
+    for key, value in override.items():
+        both_maps = isinstance(value, dict) and isinstance(base.get(key), dict)
+        out[key] = _merge(base[key], value) if both_maps else value
+    return out
