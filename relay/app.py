@@ -37,6 +37,7 @@ from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
 from relay.secrets import resolve_secret
 from relay.spool import Spool
+from relay.tracing import build_tracing
 from relay.webhooks import PATH_PREFIX, SourceRuntime, WebhookReceiver
 from verifiers import VERIFIERS, VerifierConfigError
 
@@ -145,6 +146,7 @@ class RelayApp:
                 publish_timeout=settings.kafka.publish_timeout_seconds,
             )
         )
+        self.tracing = build_tracing(settings.telemetry)
         self.receiver = WebhookReceiver(
             sources=self.sources,
             publisher=self.publisher,
@@ -158,7 +160,9 @@ class RelayApp:
             publish_timeout=spool.kafka_timeout_seconds if self.spool is not None else None,
             body_timeout=settings.server.body_timeout_seconds,
             max_in_flight=settings.server.max_concurrent_requests,
+            tracing=self.tracing,
         )
+        self.webhooks = self.tracing.middleware(self.receiver) if self.tracing else self.receiver
         self.shutting_down = False
         self.http = Starlette(
             routes=[
@@ -173,7 +177,7 @@ class RelayApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Dispatch: webhooks to the receiver, the rest to Starlette."""
         if scope["type"] == "http" and scope["path"].startswith(PATH_PREFIX):
-            await self.receiver(scope, receive, send)
+            await self.webhooks(scope, receive, send)
         else:
             await self.http(scope, receive, send)
 
@@ -213,6 +217,8 @@ class RelayApp:
             await self.publisher.aclose()
             await self.dedup.aclose()
             logger.info("producer flushed and closed")
+            if self.tracing is not None:
+                self.tracing.shutdown()
 
     async def _healthz(self, _request: Request) -> Response:
         return JSONResponse({"status": "ok"})

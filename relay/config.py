@@ -35,6 +35,7 @@ __all__ = [
     "Settings",
     "SourceSettings",
     "SpoolSettings",
+    "TelemetrySettings",
     "load_settings",
 ]
 
@@ -139,6 +140,19 @@ class SpoolSettings(_Section):
     drain_batch: int = Field(default=256, ge=1)
 
 
+class TelemetrySettings(_Section):
+    """OpenTelemetry tracing (off by default; needs the ``otel`` extra)."""
+
+    tracing: bool = False
+    service_name: str = "relay"
+    exporter: Literal["otlp", "console"] = "otlp"
+    otlp_endpoint: str | None = Field(
+        default=None,
+        description="OTLP/HTTP traces URL; default: the OTEL_EXPORTER_OTLP_* environment.",
+    )
+    sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
 class Settings(BaseSettings):
     """Everything relay needs, built once at start-up and passed down explicitly."""
 
@@ -152,6 +166,7 @@ class Settings(BaseSettings):
     sinks: list[SinkConfig] = Field(default_factory=list)
     dedup: DedupSettings = DedupSettings()
     spool: SpoolSettings = SpoolSettings()
+    telemetry: TelemetrySettings = TelemetrySettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod

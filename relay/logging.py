@@ -2,6 +2,8 @@
 
 Each line carries the context bound for the current delivery (``source``, ``platform``,
 ``delivery_id``) and the ``extra`` fields of the call. Never log secrets, signatures or bodies.
+``delivery_id`` is bound only once the signature verified: before that it is the sender's
+unproven claim, so a rejected request's lines carry ``source`` and ``platform`` only.
 """
 
 from __future__ import annotations
@@ -51,3 +53,6 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "aiokafka"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
+    # aiokafka's DEBUG lines print every record's key and value: bodies must never be logged,
+    # so relay's DEBUG stays relay's own.
+    logging.getLogger("aiokafka").setLevel(max(logging.getLevelNamesMapping()[level], logging.INFO))

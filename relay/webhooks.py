@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,11 +33,12 @@ from starlette.types import Receive, Scope, Send
 from normalizers import CanonicalEvent, NormalizationError, Normalizer
 from relay.dedup import Dedup, DedupBusyError
 from relay.errors import PublishError
-from relay.metrics import RelayMetrics
+from relay.metrics import RelayMetrics, publish_error_reason
 from relay.publisher import Publisher, Record
 from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
 from relay.spool import Spool, SpoolFullError
+from relay.tracing import Tracing, request_traceparent, retrace_events, stamp_records
 from verifiers import InboundRequest, PlatformReply, Secret, VerificationError, Verified, Verifier
 
 __all__ = ["PATH_PREFIX", "SourceRuntime", "WebhookReceiver"]
@@ -92,6 +93,7 @@ class WebhookReceiver:
         publish_timeout: float | None = None,
         body_timeout: float = 10.0,
         max_in_flight: int = 1024,
+        tracing: Tracing | None = None,
     ) -> None:
         self._max_in_flight = max_in_flight
         self._in_flight = 0
@@ -106,6 +108,7 @@ class WebhookReceiver:
         self._spool = spool
         self._publish_timeout = publish_timeout
         self._body_timeout = body_timeout
+        self._tracing = tracing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request to ``/webhooks/{source_id}``."""
@@ -116,7 +119,6 @@ class WebhookReceiver:
             await _answer(send, 404, b'{"error":"unknown source"}')
             return
         if self._in_flight >= self._max_in_flight:
-            self._metrics.overloaded.inc()
             await _answer(send, 503, _UNAVAILABLE, ((b"retry-after", self._retry_after),))
             self._metrics.webhooks.labels(source.platform, source.id, "overloaded").inc()
             return
@@ -204,6 +206,8 @@ class WebhookReceiver:
         if outcome == "unavailable":
             await _answer(send, 503, _UNAVAILABLE, ((b"retry-after", self._retry_after),))
             return outcome
+        message = "delivery published" if outcome == "accepted" else "delivery spooled"
+        logger.debug(message, extra={"records": len(records)})
         for event in events:
             self._metrics.events.labels(source.platform, event.type).inc()
         ack = source.verifier.acknowledgement
@@ -223,7 +227,8 @@ class WebhookReceiver:
             try:
                 await self._publisher.publish(records, max_wait=self._publish_timeout)
             except PublishError as exc:
-                self._metrics.publish_errors.labels(source.platform, source.id).inc()
+                reason = publish_error_reason(exc)
+                self._metrics.publish_errors.labels(source.platform, source.id, reason).inc()
                 if spool is None:
                     logger.warning("publish failed, answering 503", extra={"reason": exc.reason})
                     return "unavailable"
@@ -244,9 +249,10 @@ class WebhookReceiver:
 
     def _records(
         self, source: SourceRuntime, delivery: Verified
-    ) -> tuple[list[Record], list[CanonicalEvent]]:
+    ) -> tuple[list[Record], Sequence[CanonicalEvent]]:
+        traceparent = request_traceparent(self._tracing, delivery.request, delivery.delivery_id)
         records = [self._builder.raw(delivery)]
-        events: list[CanonicalEvent] = []
+        events: Sequence[CanonicalEvent] = []
         try:
             events = list(source.normalizer(delivery))
         except NormalizationError as exc:
@@ -255,8 +261,9 @@ class WebhookReceiver:
             logger.exception("normalizer failed unexpectedly")
             self._normalization_failed(source, delivery, records, "normalizer_error", exc)
         else:
+            events = retrace_events(events, traceparent)
             records.extend(self._builder.events(events))
-        return records, events
+        return stamp_records(records, traceparent), events
 
     def _normalization_failed(
         self,
