@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Literal, Protocol, Self
 
+from verifiers._keys import KeyProvider
+
 __all__ = [
     "Authenticity",
     "InboundRequest",
@@ -102,8 +104,14 @@ class Verifier(Protocol):
     """The platform's required success answer (Shopee: empty body), or ``None`` for relay's."""
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> Self:
-        """Build a verifier from a source's ``options``; raise ``VerifierConfigError`` if bad."""
+    def from_options(
+        cls, options: Mapping[str, object], *, keys: KeyProvider | None = None
+    ) -> Self:
+        """Build a verifier from a source's ``options``; raise ``VerifierConfigError`` if bad.
+
+        ``keys`` serves the public keys a platform publishes; only public-key platforms use it,
+        and they refuse to build without one.
+        """
         ...
 
     def check_secret(self, secret: Secret) -> None:
