@@ -181,7 +181,7 @@ class JwtScheme:
                 isinstance(value, bool) or not isinstance(value, int | float)
             ):
                 raise MalformedSignatureError(f"the token's {name} is not a number")
-        if isinstance(expires, int | float) and at > expires + self.leeway_seconds:
+        if isinstance(expires, int | float) and at >= expires + self.leeway_seconds:  # as PyJWT
             raise TimestampOutOfToleranceError("the token has expired")
         if isinstance(not_before, int | float) and at < not_before - self.leeway_seconds:
             raise TimestampOutOfToleranceError("the token is not valid yet")
