@@ -19,11 +19,13 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from normalizers import NORMALIZERS
+from normalizers.generic import GenericNormalizer
 from normalizers.schema import ENTITY_TOPICS
 from relay import __version__
 from relay.config import Settings
 from relay.dedup import InProcessDedup
 from relay.errors import ConfigError
+from relay.keys import KeyStore, register_source
 from relay.metrics import RelayMetrics
 from relay.publisher import KafkaPublisher
 from relay.records import RecordBuilder
@@ -40,19 +42,22 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def build_sources(settings: Settings) -> dict[str, SourceRuntime]:
+def build_sources(settings: Settings, keys: KeyStore | None = None) -> dict[str, SourceRuntime]:
     """Resolve every source's secrets and build its verifier and normalizer.
 
+    ``keys`` serves the public keys platforms publish (a new ``KeyStore`` when not given).
     Raises ``ConfigError`` naming the key (``sources[2].options.tolerance_seconds``).
     """
+    keys = keys or KeyStore()
     runtimes: dict[str, SourceRuntime] = {}
     for index, source in enumerate(settings.sources):
         where = f"sources[{index}]"
         verifier_class = VERIFIERS[source.platform]
         try:
-            verifier = verifier_class.from_options(source.options)
+            verifier = verifier_class.from_options(source.options, keys=keys)
         except VerifierConfigError as exc:
             raise ConfigError(f"{where}.{exc.key}", exc.message) from exc
+        uses_keys = register_source(keys, verifier, source.options, source.key_files, where)
         secrets = []
         for n, ref in enumerate(source.secrets):
             key = f"{where}.secrets[{n}]"
@@ -67,7 +72,8 @@ def build_sources(settings: Settings) -> dict[str, SourceRuntime]:
             platform=source.platform,
             verifier=verifier,
             secrets=tuple(secrets),
-            normalizer=NORMALIZERS[source.platform],
+            normalizer=NORMALIZERS.get(source.platform) or GenericNormalizer(),
+            keys=keys if uses_keys else None,
         )
     return runtimes
 
@@ -83,7 +89,8 @@ class RelayApp:
         self.dedup = InProcessDedup(
             ttl_seconds=settings.dedup.ttl_seconds, max_entries=settings.dedup.max_entries
         )
-        self.sources = build_sources(settings)
+        self.keys = KeyStore()
+        self.sources = build_sources(settings, self.keys)
         self.receiver = WebhookReceiver(
             sources=self.sources,
             publisher=self.publisher,
@@ -127,6 +134,7 @@ class RelayApp:
         finally:
             self.shutting_down = True
             await self.publisher.aclose()
+            await self.keys.aclose()
             logger.info("producer flushed and closed")
 
     async def _healthz(self, _request: Request) -> Response:

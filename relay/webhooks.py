@@ -7,6 +7,8 @@ The one mapping from outcome to HTTP answer (DESIGN.md):
 - a body over ``server.max_body_bytes``: 413 ``{"error":"payload too large"}``
 - a platform handshake (ping, challenge): the verifier's ``PlatformReply``
 - ``VerificationError``: 401 ``{"error":"unauthorized"}``; the reason only in log and metric
+- a public key not cached: fetched from its pinned host, then verified again; when it cannot
+  be fetched, 503 ``Retry-After`` (the platform retries)
 - a duplicate delivery id: 200 ``{"status":"duplicate"}``, nothing published
 - Kafka acknowledged every record: 200 ``{"status":"accepted"}`` or the platform's answer
 - ``NormalizationError``: raw and DLQ records published, then answered as accepted
@@ -27,10 +29,19 @@ from starlette.types import Receive, Scope, Send
 from normalizers import CanonicalEvent, NormalizationError, Normalizer
 from relay.dedup import InProcessDedup
 from relay.errors import PublishError
+from relay.keys import KeyFetchError, KeyStore
 from relay.metrics import RelayMetrics
 from relay.publisher import Publisher, Record
 from relay.records import RecordBuilder
-from verifiers import InboundRequest, PlatformReply, Secret, VerificationError, Verified, Verifier
+from verifiers import (
+    InboundRequest,
+    KeyUnavailableError,
+    PlatformReply,
+    Secret,
+    VerificationError,
+    Verified,
+    Verifier,
+)
 
 __all__ = ["PATH_PREFIX", "SourceRuntime", "WebhookReceiver"]
 
@@ -41,6 +52,7 @@ PATH_PREFIX = "/webhooks/"
 _JSON = (b"content-type", b"application/json")
 _ACCEPTED = b'{"status":"accepted"}'
 _DUPLICATE = b'{"status":"duplicate"}'
+_KEY_FETCHES = 2  # Adobe I/O may need both of its keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +64,8 @@ class SourceRuntime:
     verifier: Verifier
     secrets: tuple[Secret, ...]
     normalizer: Normalizer
+    keys: KeyStore | None = None
+    """Fetches the public keys the verifier asks for; ``None`` for secret-only platforms."""
 
 
 class _TooLargeError(Exception):
@@ -134,14 +148,34 @@ class WebhookReceiver:
             await _answer(send, 405, b'{"error":"method not allowed"}', ((b"allow", b"POST"),))
             return "rejected"
         try:
-            delivery = source.verifier.verify(request, source.secrets, now=request.received_at)
-        except VerificationError as exc:
-            return await self._reject(source, send, exc.reason)
+            delivery = await self._verify(source, request)
+        except (VerificationError, KeyFetchError) as exc:
+            return await self._reject(source, send, exc)
         except Exception:  # a verifier bug must not turn bad input into a 5xx
             logger.exception("verifier failed unexpectedly")
-            return await self._reject(source, send, "verifier_error")
+            return await self._reject(source, send, None)
         structlog.contextvars.bind_contextvars(delivery_id=delivery.delivery_id)
         return await self._publish(source, delivery, send)
+
+    async def _verify(self, source: SourceRuntime, request: InboundRequest) -> Verified:
+        """Verify; when a public key is not cached, fetch it (pinned hosts only) and retry."""
+        for _ in range(_KEY_FETCHES):
+            try:
+                return source.verifier.verify(request, source.secrets, now=request.received_at)
+            except KeyUnavailableError as exc:
+                if source.keys is None:
+                    raise
+                await source.keys.fetch(exc.url)
+        return source.verifier.verify(request, source.secrets, now=request.received_at)
+
+    async def _key_unavailable(self, source: SourceRuntime, send: Send) -> str:
+        logger.warning("a platform's public key is unavailable, answering 503")
+        self._metrics.verification_failures.labels(
+            source.platform, source.id, "key_unavailable"
+        ).inc()
+        retry = ((b"retry-after", self._retry_after),)
+        await _answer(send, 503, b'{"error":"temporarily unavailable"}', retry)
+        return "unavailable"
 
     async def _publish(self, source: SourceRuntime, delivery: Verified, send: Send) -> str:
         key = f"{source.id}:{delivery.delivery_id}"
@@ -198,7 +232,12 @@ class WebhookReceiver:
         self._metrics.normalization_failures.labels(source.platform, source.id, reason).inc()
         records.append(self._builder.dlq(delivery, reason, exc))
 
-    async def _reject(self, source: SourceRuntime, send: Send, reason: str) -> str:
+    async def _reject(
+        self, source: SourceRuntime, send: Send, exc: VerificationError | KeyFetchError | None
+    ) -> str:
+        if isinstance(exc, KeyFetchError):
+            return await self._key_unavailable(source, send)
+        reason = exc.reason if exc is not None else "verifier_error"
         logger.info("delivery rejected", extra={"reason": reason})
         self._metrics.verification_failures.labels(source.platform, source.id, reason).inc()
         await _answer(send, 401, b'{"error":"unauthorized"}')

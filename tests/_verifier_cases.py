@@ -31,7 +31,7 @@ TS = int(NOW.timestamp())
 BODY = b'{"id":"evt_1","type":"order.created","data":{"amount":1250}}'
 
 
-def _pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> str:
+def public_pem(key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) -> str:
     return (
         key.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -67,9 +67,9 @@ EBAY_URL = f"https://api.ebay.com/commerce/notification/v1/public_key/{EBAY_KID}
 PAYPAL_CERT_URL = "https://api.paypal.com/v1/notifications/certs/CERT-test"
 KEYS = StaticKeys(
     {
-        ADOBE_URL: _pem(RSA_KEY).encode(),
-        ADOBE_OTHER_URL: _pem(RSA_OTHER).encode(),
-        EBAY_URL: json.dumps({"key": "".join(_pem(EC_KEY).splitlines())}).encode(),
+        ADOBE_URL: public_pem(RSA_KEY).encode(),
+        ADOBE_OTHER_URL: public_pem(RSA_OTHER).encode(),
+        EBAY_URL: json.dumps({"key": "".join(public_pem(EC_KEY).splitlines())}).encode(),
         PAYPAL_CERT_URL: _certificate(RSA_KEY, "messageverificationcerts.paypal.com"),
     }
 )
@@ -149,7 +149,7 @@ def _rsa(which: str) -> rsa.RSAPrivateKey:
     return RSA_KEY if which == "right" else RSA_OTHER
 
 
-def _rsa_sign(which: str, message: bytes) -> str:
+def rsa_sign(which: str, message: bytes) -> str:
     return base64.b64encode(_rsa(which).sign(message, padding.PKCS1v15(), hashes.SHA256())).decode()
 
 
@@ -195,7 +195,7 @@ def _adobe_io(body: bytes, key: str, ts: int) -> Signed:
     signed = json.dumps(document).encode()
     return Signed(
         {
-            "x-adobe-digital-signature-1": _rsa_sign(key, signed),
+            "x-adobe-digital-signature-1": rsa_sign(key, signed),
             "x-adobe-public-key1-path": ADOBE_URL.removeprefix("https://static.adobeioevents.com"),
         },
         body=signed,
@@ -223,7 +223,7 @@ def _paypal(body: bytes, key: str, ts: int) -> Signed:
         {
             "paypal-transmission-id": transmission[0],
             "paypal-transmission-time": transmission[1],
-            "paypal-transmission-sig": _rsa_sign(key, message),
+            "paypal-transmission-sig": rsa_sign(key, message),
             "paypal-cert-url": PAYPAL_CERT_URL,
             "paypal-auth-algo": "SHA256withRSA",
         }
@@ -256,7 +256,7 @@ def _json_tamper(body: bytes) -> bytes:
     return body.replace(b"psp-1", b"psp-2").replace(b"ev-1", b"ev-2")
 
 
-_RIGHT_PEM, _OTHER_PEM = _pem(RSA_KEY), _pem(RSA_OTHER)
+_RIGHT_PEM, _OTHER_PEM = public_pem(RSA_KEY), public_pem(RSA_OTHER)
 _HEX_KEY, _HEX_OTHER = "5f" * 32, "a0" * 32
 
 CASES: list[Case] = [
@@ -490,7 +490,7 @@ CASES: list[Case] = [
         "adobe_commerce",
         _one(
             "x-adobe-commerce-webhook-signature",
-            lambda b, k: _rsa_sign("right" if k == _RIGHT_PEM else "other", base64.b64encode(b)),
+            lambda b, k: rsa_sign("right" if k == _RIGHT_PEM else "other", base64.b64encode(b)),
         ),
         secret=_RIGHT_PEM,
         other=_OTHER_PEM,
