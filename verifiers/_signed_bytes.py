@@ -25,7 +25,7 @@ Part = bytes | str
 
 BODY: Final = "body"
 _SIMPLE: Final = frozenset({"body", "body_sha256", "method", "path", "query", "path_query"})
-_TOKEN: Final = re.compile(r"\{\{|\}\}|\{([a-z_]+)(?::([!-~]+?))?\}|[{}]")
+_TOKEN: Final = re.compile(r"\{\{|\}\}|\{([a-z0-9_]+)(?::([!-~]+?))?\}|[{}]")
 
 
 def compile_template(text: str, *, url: str | None, key: str) -> tuple[Part, ...]:
