@@ -10,7 +10,9 @@ platform retries.
   ``static.adobeioevents.com``, eBay's API host, PayPal's API hosts, a JWT source's JWKS host),
   over https, without redirects, bounded in time and size.
 - Entries expire after ``ttl_seconds`` (cachetools ``TTLCache``); concurrent fetches of one URL
-  share one request.
+  share one request. A URL that failed is not fetched again for ``failure_ttl_seconds``, and at
+  most ``max_fetches_per_minute`` fetches start per minute: a forger sending made-up key paths
+  or ids cannot turn relay into a request amplifier.
 - A PayPal certificate is cached only once its chain verifies to a trusted root (certifi's
   bundle by default) for its ``*.paypal.com`` name.
 - eBay's key API needs an OAuth application token: a source whose options carry
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import itertools
 import logging
 import time
 import warnings
@@ -128,9 +131,15 @@ class KeyStore:
         files: Mapping[str, bytes] | None = None,
         trust: Store | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        failure_ttl_seconds: float = 60,
+        max_fetches_per_minute: int = 30,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._cache: TTLCache[str, bytes] = TTLCache(max_entries, ttl_seconds, timer=clock)
+        self._failed: TTLCache[str, bool] = TTLCache(max_entries, failure_ttl_seconds, timer=clock)
+        self._started: TTLCache[int, bool] = TTLCache(max_fetches_per_minute, 60, timer=clock)
+        self._fetch_ids = itertools.count()
+        self._max_fetches = max_fetches_per_minute
         self._files = dict(files or {})
         self._hosts: set[str] = set()
         self._credentials: dict[str, ClientCredentials] = {}
@@ -187,14 +196,33 @@ class KeyStore:
         if parts.scheme != "https" or host not in self._hosts or parts.port is not None:
             raise KeyFetchError("the key URL is not on a pinned host")
         lock = self._locks.setdefault(url, asyncio.Lock())
-        async with lock:
-            if url in self._cache:
-                return
-            content = await self._download(url, host)
-            if host in _PAYPAL_HOSTS and not paypal_chain_ok(content, self._trusted()):
-                raise KeyFetchError("PayPal's certificate chain does not verify")
-            self._cache[url] = content
-        self._locks.pop(url, None)
+        try:
+            async with lock:
+                if url in self._cache:
+                    return
+                self._admit(url)
+                try:
+                    self._cache[url] = await self._checked_download(url, host)
+                except KeyFetchError:
+                    self._failed[url] = True
+                    raise
+        finally:
+            if not lock.locked():
+                self._locks.pop(url, None)
+
+    def _admit(self, url: str) -> None:
+        """Refuse a URL that failed recently, or any fetch beyond the per-minute budget."""
+        if url in self._failed:
+            raise KeyFetchError("the key URL failed recently")
+        if len(self._started) >= self._max_fetches:
+            raise KeyFetchError("too many key fetches this minute")
+        self._started[next(self._fetch_ids)] = True
+
+    async def _checked_download(self, url: str, host: str) -> bytes:
+        content = await self._download(url, host)
+        if host in _PAYPAL_HOSTS and not paypal_chain_ok(content, self._trusted()):
+            raise KeyFetchError("PayPal's certificate chain does not verify")
+        return content
 
     async def _download(self, url: str, host: str) -> bytes:
         client = self._http()

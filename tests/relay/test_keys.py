@@ -104,6 +104,41 @@ async def test_refused_fetches(response: httpx.Response) -> None:
 
 
 @pytest.mark.anyio
+async def test_failed_url_is_not_refetched_until_its_failure_expires() -> None:
+    """A URL that failed is refused without a request for a minute, then tried again."""
+    seen: list[httpx.Request] = []
+    clock = Clock()
+    store = KeyStore(transport=_served({}, seen), clock=clock)
+    store.pin(["static.adobeioevents.com"])
+    with pytest.raises(KeyFetchError, match="did not serve"):
+        await store.fetch(ADOBE)
+    with pytest.raises(KeyFetchError, match="recently"):
+        await store.fetch(ADOBE)
+    assert len(seen) == 1
+    clock.now += 61
+    with pytest.raises(KeyFetchError, match="did not serve"):
+        await store.fetch(ADOBE)
+    assert len(seen) == 2
+
+
+@pytest.mark.anyio
+async def test_fetch_budget_per_minute() -> None:
+    """Made-up key URLs cannot make relay fetch more than the per-minute budget."""
+    seen: list[httpx.Request] = []
+    clock = Clock()
+    store = KeyStore(transport=_served({}, seen), max_fetches_per_minute=3, clock=clock)
+    store.pin(["static.adobeioevents.com"])
+    for n in range(5):
+        with pytest.raises(KeyFetchError):
+            await store.fetch(f"{ADOBE}?n={n}")
+    assert len(seen) == 3
+    clock.now += 61
+    with pytest.raises(KeyFetchError, match="did not serve"):
+        await store.fetch(f"{ADOBE}?n=9")
+    assert len(seen) == 4
+
+
+@pytest.mark.anyio
 async def test_network_error_is_key_fetch_error() -> None:
     """A connection failure is a KeyFetchError."""
 
