@@ -3,8 +3,8 @@
 Verifiers stay pure: they ask ``KeyStore.key(url)`` synchronously and get the cached bytes or a
 ``KeyUnavailableError``. The receiver then awaits ``KeyStore.fetch(url)`` and verifies again
 (``relay.webhooks``), so the first delivery signed with a new key costs one fetch, not a
-rejection. When the key cannot be had the receiver answers 503 + ``Retry-After`` and the
-platform retries.
+rejection. When the key host fails for now the receiver answers 503 + ``Retry-After`` and the
+platform retries; when the host has no such key the delivery is refused (401).
 
 - Fetches go only to hosts a configured verifier pinned (``key_hosts()``: Adobe's
   ``static.adobeioevents.com``, eBay's API host, PayPal's API hosts, a JWT source's JWKS host),
@@ -61,7 +61,16 @@ _EBAY_SCOPE: Final = "https://api.ebay.com/oauth/api_scope"
 
 
 class KeyFetchError(RelayError):
-    """A published key could not be fetched or was refused; the receiver answers 503."""
+    """A published key could not be had.
+
+    ``retryable``: a passing failure (network, the host's 5xx or 429, the fetch budget): the
+    receiver answers 503 so the platform retries. Otherwise the key does not exist or was
+    refused (404, a PayPal chain that does not verify): the delivery cannot be genuine -> 401.
+    """
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
 
 
 def paypal_chain_ok(pem: bytes, store: Store) -> bool:
@@ -136,7 +145,9 @@ class KeyStore:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._cache: TTLCache[str, bytes] = TTLCache(max_entries, ttl_seconds, timer=clock)
-        self._failed: TTLCache[str, bool] = TTLCache(max_entries, failure_ttl_seconds, timer=clock)
+        self._failed: TTLCache[str, KeyFetchError] = TTLCache(
+            max_entries, failure_ttl_seconds, timer=clock
+        )
         self._started: TTLCache[int, bool] = TTLCache(max_fetches_per_minute, 60, timer=clock)
         self._fetch_ids = itertools.count()
         self._max_fetches = max_fetches_per_minute
@@ -194,7 +205,7 @@ class KeyStore:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         if parts.scheme != "https" or host not in self._hosts or parts.port is not None:
-            raise KeyFetchError("the key URL is not on a pinned host")
+            raise KeyFetchError("the key URL is not on a pinned host", retryable=False)
         lock = self._locks.setdefault(url, asyncio.Lock())
         try:
             async with lock:
@@ -203,8 +214,8 @@ class KeyStore:
                 self._admit(url)
                 try:
                     self._cache[url] = await self._checked_download(url, host)
-                except KeyFetchError:
-                    self._failed[url] = True
+                except KeyFetchError as exc:
+                    self._failed[url] = exc
                     raise
         finally:
             if not lock.locked():
@@ -212,8 +223,9 @@ class KeyStore:
 
     def _admit(self, url: str) -> None:
         """Refuse a URL that failed recently, or any fetch beyond the per-minute budget."""
-        if url in self._failed:
-            raise KeyFetchError("the key URL failed recently")
+        failed = self._failed.get(url)
+        if failed is not None:
+            raise KeyFetchError("the key URL failed recently", retryable=failed.retryable)
         if len(self._started) >= self._max_fetches:
             raise KeyFetchError("too many key fetches this minute")
         self._started[next(self._fetch_ids)] = True
@@ -221,7 +233,7 @@ class KeyStore:
     async def _checked_download(self, url: str, host: str) -> bytes:
         content = await self._download(url, host)
         if host in _PAYPAL_HOSTS and not paypal_chain_ok(content, self._trusted()):
-            raise KeyFetchError("PayPal's certificate chain does not verify")
+            raise KeyFetchError("PayPal's certificate chain does not verify", retryable=False)
         return content
 
     async def _download(self, url: str, host: str) -> bytes:
@@ -234,11 +246,14 @@ class KeyStore:
         except httpx.HTTPError as exc:
             logger.warning("key fetch failed", extra={"host": host, "error": type(exc).__name__})
             raise KeyFetchError("the key fetch failed") from exc
-        if response.status_code != httpx.codes.OK or len(response.content) > _MAX_BYTES:
-            logger.warning(
-                "key fetch refused", extra={"host": host, "status": response.status_code}
+        status = response.status_code
+        if status != httpx.codes.OK or len(response.content) > _MAX_BYTES:
+            logger.warning("key fetch refused", extra={"host": host, "status": status})
+            transient = (
+                status >= httpx.codes.INTERNAL_SERVER_ERROR
+                or status == httpx.codes.TOO_MANY_REQUESTS
             )
-            raise KeyFetchError("the key host did not serve a key")
+            raise KeyFetchError("the key host did not serve a key", retryable=transient)
         return response.content
 
     def _http(self) -> httpx.AsyncClient:

@@ -7,8 +7,8 @@ The one mapping from outcome to HTTP answer (DESIGN.md):
 - a body over ``server.max_body_bytes``: 413 ``{"error":"payload too large"}``
 - a platform handshake (ping, challenge): the verifier's ``PlatformReply``
 - ``VerificationError``: 401 ``{"error":"unauthorized"}``; the reason only in log and metric
-- a public key not cached: fetched from its pinned host, then verified again; when it cannot
-  be fetched, 503 ``Retry-After`` (the platform retries)
+- a public key not cached: fetched from its pinned host, then verified again; when the host
+  fails for now, 503 ``Retry-After`` (the platform retries); when it has no such key, 401
 - a duplicate delivery id: 200 ``{"status":"duplicate"}``, nothing published
 - Kafka acknowledged every record: 200 ``{"status":"accepted"}`` or the platform's answer
 - ``NormalizationError``: raw and DLQ records published, then answered as accepted
@@ -235,9 +235,12 @@ class WebhookReceiver:
     async def _reject(
         self, source: SourceRuntime, send: Send, exc: VerificationError | KeyFetchError | None
     ) -> str:
-        if isinstance(exc, KeyFetchError):
+        if isinstance(exc, KeyFetchError) and exc.retryable:
             return await self._key_unavailable(source, send)
-        reason = exc.reason if exc is not None else "verifier_error"
+        if isinstance(exc, KeyFetchError):
+            reason = "key_not_found"
+        else:
+            reason = exc.reason if exc is not None else "verifier_error"
         logger.info("delivery rejected", extra={"reason": reason})
         self._metrics.verification_failures.labels(source.platform, source.id, reason).inc()
         await _answer(send, 401, b'{"error":"unauthorized"}')

@@ -89,16 +89,25 @@ async def test_unpinned_urls_are_never_fetched(url: str) -> None:
 
 @pytest.mark.anyio
 @pytest.mark.parametrize(
-    "response",
-    [httpx.Response(404), httpx.Response(200, content=b"x" * (256 * 1024 + 1))],
-    ids=["404", "too-large"],
+    ("response", "retryable"),
+    [
+        (httpx.Response(404), False),
+        (httpx.Response(200, content=b"x" * (256 * 1024 + 1)), False),
+        (httpx.Response(503), True),
+        (httpx.Response(429), True),
+    ],
+    ids=["404", "too-large", "503", "429"],
 )
-async def test_refused_fetches(response: httpx.Response) -> None:
-    """A non-200 or oversized answer is a KeyFetchError and nothing is cached."""
+async def test_refused_fetches(response: httpx.Response, retryable: bool) -> None:
+    """A non-200 or oversized answer is a KeyFetchError; only the host's 5xx/429 is retryable."""
     store = KeyStore(transport=_served({ADOBE: response}, []))
     store.pin(["static.adobeioevents.com"])
-    with pytest.raises(KeyFetchError):
+    with pytest.raises(KeyFetchError) as caught:
         await store.fetch(ADOBE)
+    assert caught.value.retryable is retryable
+    with pytest.raises(KeyFetchError) as again:  # remembered, with the same verdict
+        await store.fetch(ADOBE)
+    assert again.value.retryable is retryable
     with pytest.raises(KeyUnavailableError):
         store.key(ADOBE)
 

@@ -160,6 +160,17 @@ async def test_unavailable_key_is_503_with_retry_after() -> None:
 
 
 @pytest.mark.anyio
+async def test_key_the_host_does_not_have_is_401() -> None:
+    """A made-up key path (the host answers 404) cannot be genuine: 401, not a 5xx."""
+    keys = KeyStore(transport=httpx.MockTransport(lambda _request: httpx.Response(404)))
+    body, headers = _adobe_delivery()
+    async with _client("adobe_io_events", {"client_id": "c"}, [], Recorder(), keys) as client:
+        response = await client.post("/webhooks/src", content=body, headers=headers)
+    assert response.status_code == 401
+    await keys.aclose()
+
+
+@pytest.mark.anyio
 async def test_key_unavailable_without_a_store_is_401() -> None:
     """A verifier asking for a key on a source without a key store is refused, not a 5xx."""
     body, headers = _adobe_delivery()
