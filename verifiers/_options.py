@@ -18,6 +18,7 @@ __all__ = [
     "check_secret_text",
     "choice_option",
     "int_option",
+    "prefix_option",
     "reject_unknown",
     "required_str_option",
     "str_list_option",
@@ -158,3 +159,15 @@ def str_list_option(
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
         raise VerifierConfigError(f"options.{name}", "must be a list of non-empty strings")
     return tuple(value)
+
+
+def prefix_option(options: Mapping[str, object]) -> str:
+    """Return option ``prefix`` (text before a signature or token), empty when absent.
+
+    Raises:
+        VerifierConfigError: the value is not a string.
+    """
+    value = options.get("prefix", "")
+    if not isinstance(value, str):
+        raise VerifierConfigError("options.prefix", "must be a string")
+    return value

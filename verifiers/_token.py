@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from verifiers._base import InboundRequest, Secret
 from verifiers._encoding import require_header
 from verifiers._errors import MalformedSignatureError, MissingSignatureError, SignatureMismatchError
-from verifiers._options import check_secret_text, str_option
+from verifiers._options import check_secret_text, prefix_option, str_option
 
 __all__ = ["TokenScheme", "credential_matches", "query_value", "token_scheme_from_options"]
 
@@ -92,9 +92,8 @@ def token_scheme_from_options(
     Raises:
         VerifierConfigError: keyed by the offending option.
     """
-    prefix = "" if options.get("prefix", "") == "" else str_option(options, "prefix", default="")
     return TokenScheme(
         header=str_option(options, "header", default="authorization").lower(),
-        prefix=prefix,
+        prefix=prefix_option(options),
         query_param=str_option(options, "query_param") or query_param,
     )

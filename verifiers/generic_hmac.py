@@ -32,6 +32,7 @@ from verifiers._options import (
     bool_option,
     choice_option,
     int_option,
+    prefix_option,
     reject_unknown,
     required_str_option,
     str_option,
@@ -58,8 +59,8 @@ _OPTIONS: Final = (
 )
 
 
-def scheme_from_options(options: Mapping[str, object], *, header: str | None = None) -> HmacScheme:
-    """Read an ``HmacScheme`` from the generic options; ``header`` is a default header name.
+def scheme_from_options(options: Mapping[str, object]) -> HmacScheme:
+    """Read an ``HmacScheme`` from the generic options.
 
     Raises:
         VerifierConfigError: keyed by the offending option.
@@ -67,15 +68,11 @@ def scheme_from_options(options: Mapping[str, object], *, header: str | None = N
     url = url_option(options, "url", "the URL the sender signs") if "url" in options else None
     timestamp_header = str_option(options, "timestamp_header")
     return HmacScheme(
-        header=(
-            str_option(options, "header", default=header)
-            if header is not None
-            else required_str_option(options, "header", "the header holding the signature")
-        ).lower(),
+        header=required_str_option(options, "header", "the header holding the signature").lower(),
         algorithm=choice_option(options, "algorithm", choices=HASH_ALGORITHMS, default="sha256"),
         encoding=choice_option(options, "encoding", choices=OUTPUT_ENCODINGS, default="hex"),
         key_encoding=choice_option(options, "key_encoding", choices=KEY_ENCODINGS, default="utf8"),
-        prefix=_prefix(options),
+        prefix=prefix_option(options),
         template=compile_template(
             str_option(options, "signed", default="{body}"), url=url, key="options.signed"
         ),
@@ -89,13 +86,6 @@ def scheme_from_options(options: Mapping[str, object], *, header: str | None = N
             maximum=MAX_TOLERANCE_SECONDS,
         ),
     )
-
-
-def _prefix(options: Mapping[str, object]) -> str:
-    """Return option ``prefix``, which may be empty (the default)."""
-    if options.get("prefix", "") == "":
-        return ""
-    return str_option(options, "prefix", default="")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,13 @@ from verifiers import (
 from verifiers._hmac_scheme import HmacScheme, decode_signature, derive_key
 from verifiers._json import json_text, parse_object
 from verifiers._keys import pinned_url
-from verifiers._options import bool_option, str_list_option, str_option, url_option
+from verifiers._options import (
+    bool_option,
+    prefix_option,
+    str_list_option,
+    str_option,
+    url_option,
+)
 from verifiers._public_key import (
     ecdsa_verifies,
     load_certificate,
@@ -72,6 +78,15 @@ def test_option_readers_refuse_bad_values(
     with pytest.raises(VerifierConfigError) as caught:
         function({"x": value})
     assert caught.value.key == "options.x"
+
+
+def test_prefix_option() -> None:
+    """A prefix may be empty (the default) but must be text."""
+    assert prefix_option({}) == ""
+    assert prefix_option({"prefix": "sha256="}) == "sha256="
+    with pytest.raises(VerifierConfigError) as caught:
+        prefix_option({"prefix": 1})
+    assert caught.value.key == "options.prefix"
 
 
 def test_template_tokens_and_literals() -> None:
