@@ -95,7 +95,12 @@ class Verified:
 
 
 class Verifier(Protocol):
-    """Proves that a request comes from the platform, for one source's options."""
+    """Proves that a request comes from the platform, for one source's options.
+
+    Optional, outside the protocol (read with ``getattr``): ``secrets_required = False`` on a
+    platform that verifies with published keys only (a source may then list no secrets), and
+    ``key_hosts()``, the hosts relay's key provider may fetch that verifier's keys from.
+    """
 
     platform: ClassVar[str]
     """The registry slug (``shopify``): also the metric label and the config value."""
