@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import httpx
 import pytest
 from _verifier_cases import ADOBE_URL, NOW, RSA_KEY, public_pem, rsa_sign
+from _verifier_keys import ADOBE_OTHER_URL, RSA_OTHER
 
 from normalizers.generic import GenericNormalizer
 from relay.dedup import InProcessDedup
@@ -142,6 +143,32 @@ async def test_uncached_key_is_fetched_then_verified() -> None:
     assert (first.status_code, first.json()) == (200, {"status": "accepted"})
     assert again.json() == {"status": "duplicate"}
     assert seen == [ADOBE_URL]
+    await keys.aclose()
+
+
+@pytest.mark.anyio
+async def test_both_adobe_keys_are_fetched_when_needed() -> None:
+    """Signature 1 by a rotated-out key, signature 2 by the current one: both keys fetched."""
+    served = {ADOBE_URL: public_pem(RSA_KEY), ADOBE_OTHER_URL: public_pem(RSA_OTHER)}
+    seen: list[str] = []
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return httpx.Response(200, content=served[str(request.url)].encode())
+
+    body, headers = _adobe_delivery()
+    host = "https://static.adobeioevents.com"
+    headers = {
+        "x-adobe-digital-signature-1": rsa_sign("right", body),
+        "x-adobe-public-key1-path": ADOBE_OTHER_URL.removeprefix(host),
+        "x-adobe-digital-signature-2": rsa_sign("right", body),
+        "x-adobe-public-key2-path": ADOBE_URL.removeprefix(host),
+    }
+    keys = KeyStore(transport=httpx.MockTransport(serve))
+    async with _client("adobe_io_events", {"client_id": "c"}, [], Recorder(), keys) as client:
+        response = await client.post("/webhooks/src", content=body, headers=headers)
+    assert response.status_code == 200
+    assert seen == [ADOBE_OTHER_URL, ADOBE_URL]
     await keys.aclose()
 
 
