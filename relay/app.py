@@ -25,12 +25,14 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from normalizers import NORMALIZERS
+from normalizers.generic import GenericNormalizer
 from normalizers.schema import ENTITY_TOPICS
 from relay import __version__
 from relay.config import RateLimitSettings, Settings
 from relay.dedup import Dedup, InProcessDedup, RedisDedup
 from relay.drainer import SpoolDrainer
 from relay.errors import ConfigError
+from relay.keys import KeyStore, register_source
 from relay.metrics import RelayMetrics
 from relay.publisher import KafkaPublisher
 from relay.ratelimit import TokenBucket
@@ -57,19 +59,22 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def build_sources(settings: Settings) -> dict[str, SourceRuntime]:
+def build_sources(settings: Settings, keys: KeyStore | None = None) -> dict[str, SourceRuntime]:
     """Resolve every source's secrets and build its verifier and normalizer.
 
+    ``keys`` serves the public keys platforms publish (a new ``KeyStore`` when not given).
     Raises ``ConfigError`` naming the key (``sources[2].options.tolerance_seconds``).
     """
+    keys = keys or KeyStore()
     runtimes: dict[str, SourceRuntime] = {}
     for index, source in enumerate(settings.sources):
         where = f"sources[{index}]"
         verifier_class = VERIFIERS[source.platform]
         try:
-            verifier = verifier_class.from_options(source.options)
+            verifier = verifier_class.from_options(source.options, keys=keys)
         except VerifierConfigError as exc:
             raise ConfigError(f"{where}.{exc.key}", exc.message) from exc
+        uses_keys = register_source(keys, verifier, source.options, source.key_files, where)
         secrets = []
         for n, ref in enumerate(source.secrets):
             key = f"{where}.secrets[{n}]"
@@ -84,9 +89,10 @@ def build_sources(settings: Settings) -> dict[str, SourceRuntime]:
             platform=source.platform,
             verifier=verifier,
             secrets=tuple(secrets),
-            normalizer=NORMALIZERS[source.platform],
+            normalizer=NORMALIZERS.get(source.platform) or GenericNormalizer(),
             rate_limit=_rate_limit(source.rate_limit),
             dedup_ttl_seconds=source.dedup_ttl_seconds,
+            keys=keys if uses_keys else None,
         )
     return runtimes
 
@@ -128,7 +134,8 @@ class RelayApp:
         self.publisher = KafkaPublisher(settings.kafka)
         self.builder = RecordBuilder(settings.kafka.topic_prefix, settings.kafka.cloudevents_mode)
         self.dedup = build_dedup(settings)
-        self.sources = build_sources(settings)
+        self.keys = KeyStore()
+        self.sources = build_sources(settings, self.keys)
         spool = settings.spool
         self.spool = (
             Spool(spool.path, max_bytes=spool.max_bytes, segment_bytes=spool.segment_bytes)
@@ -216,6 +223,7 @@ class RelayApp:
                 logger.info("spool closed", extra={"spool_bytes": self.spool.depth_bytes()})
             await self.publisher.aclose()
             await self.dedup.aclose()
+            await self.keys.aclose()
             logger.info("producer flushed and closed")
             if self.tracing is not None:
                 self.tracing.shutdown()

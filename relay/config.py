@@ -19,6 +19,8 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -102,11 +104,15 @@ class SourceSettings(_Section):
 
     id: Slug
     platform: str
-    secrets: list[SecretRef] = Field(min_length=1)
+    secrets: list[SecretRef] = Field(default_factory=list, validate_default=True)
     store_id: str | None = None
     options: dict[str, Any] = Field(default_factory=dict)
     rate_limit: RateLimitSettings | None = None
     dedup_ttl_seconds: int | None = Field(default=None, ge=1)
+    key_files: dict[str, str] = Field(
+        default_factory=dict,
+        description="Published key URL -> local file serving it (air-gapped installs).",
+    )
 
     @model_validator(mode="after")
     def _known_platform(self) -> SourceSettings:
@@ -114,6 +120,15 @@ class SourceSettings(_Section):
             known = ", ".join(sorted(VERIFIERS))
             raise ValueError(f"unknown platform {self.platform!r}; known: {known}")
         return self
+
+    @field_validator("secrets")
+    @classmethod
+    def _secrets_present(cls, secrets: list[str], info: ValidationInfo) -> list[str]:
+        # Public-key platforms (PayPal, Adobe I/O Events) verify with published keys only.
+        verifier = VERIFIERS.get(str(info.data.get("platform")))
+        if not secrets and getattr(verifier, "secrets_required", True):
+            raise ValueError("at least one secret is required for this platform")
+        return secrets
 
 
 class DedupSettings(_Section):

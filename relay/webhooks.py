@@ -7,6 +7,8 @@ The one mapping from outcome to HTTP answer (DESIGN.md):
 - a body over ``server.max_body_bytes``: 413 ``{"error":"payload too large"}``
 - a platform handshake (ping, challenge): the verifier's ``PlatformReply``
 - ``VerificationError``: 401 ``{"error":"unauthorized"}``; the reason only in log and metric
+- a public key not cached: fetched from its pinned host, then verified again; when the host
+  fails for now, 503 ``Retry-After`` (the platform retries); when it has no such key, 401
 - a duplicate delivery id: 200 ``{"status":"duplicate"}``, nothing published
 - over the source's opt-in rate limit: 429 + ``Retry-After``
 - the body not received within ``server.body_timeout_seconds``: 408
@@ -33,13 +35,22 @@ from starlette.types import Receive, Scope, Send
 from normalizers import CanonicalEvent, NormalizationError, Normalizer
 from relay.dedup import Dedup, DedupBusyError
 from relay.errors import PublishError
+from relay.keys import KeyFetchError, KeyStore
 from relay.metrics import RelayMetrics, publish_error_reason
 from relay.publisher import Publisher, Record
 from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
 from relay.spool import Spool, SpoolFullError
 from relay.tracing import Tracing, request_traceparent, retrace_events, stamp_records
-from verifiers import InboundRequest, PlatformReply, Secret, VerificationError, Verified, Verifier
+from verifiers import (
+    InboundRequest,
+    KeyUnavailableError,
+    PlatformReply,
+    Secret,
+    VerificationError,
+    Verified,
+    Verifier,
+)
 
 __all__ = ["PATH_PREFIX", "SourceRuntime", "WebhookReceiver"]
 
@@ -52,6 +63,7 @@ _ACCEPTED = b'{"status":"accepted"}'
 _DUPLICATE = b'{"status":"duplicate"}'
 _SPOOLED = b'{"status":"spooled"}'
 _UNAVAILABLE = b'{"error":"temporarily unavailable"}'
+_KEY_FETCHES = 2  # Adobe I/O may need both of its keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +77,8 @@ class SourceRuntime:
     normalizer: Normalizer
     rate_limit: TokenBucket | None = None
     dedup_ttl_seconds: int | None = None
+    keys: KeyStore | None = None
+    """Fetches the public keys the verifier asks for; ``None`` for secret-only platforms."""
 
 
 class _TooLargeError(Exception):
@@ -151,12 +165,12 @@ class WebhookReceiver:
             await _answer(send, 405, b'{"error":"method not allowed"}', ((b"allow", b"POST"),))
             return "rejected"
         try:
-            delivery = source.verifier.verify(request, source.secrets, now=request.received_at)
-        except VerificationError as exc:
-            return await self._reject(source, send, exc.reason)
+            delivery = await self._verify(source, request)
+        except (VerificationError, KeyFetchError) as exc:
+            return await self._reject(source, send, exc)
         except Exception:  # a verifier bug must not turn bad input into a 5xx
             logger.exception("verifier failed unexpectedly")
-            return await self._reject(source, send, "verifier_error")
+            return await self._reject(source, send, None)
         structlog.contextvars.bind_contextvars(delivery_id=delivery.delivery_id)
         return await self._publish(source, delivery, send)
 
@@ -188,6 +202,25 @@ class WebhookReceiver:
             source_id=source.id,
             received_at=self._clock(),
         )
+
+    async def _verify(self, source: SourceRuntime, request: InboundRequest) -> Verified:
+        """Verify; when a public key is not cached, fetch it (pinned hosts only) and retry."""
+        for _ in range(_KEY_FETCHES):
+            try:
+                return source.verifier.verify(request, source.secrets, now=request.received_at)
+            except KeyUnavailableError as exc:
+                if source.keys is None:
+                    raise
+                await source.keys.fetch(exc.url)
+        return source.verifier.verify(request, source.secrets, now=request.received_at)
+
+    async def _key_unavailable(self, source: SourceRuntime, send: Send) -> str:
+        logger.warning("a platform's public key is unavailable, answering 503")
+        self._metrics.verification_failures.labels(
+            source.platform, source.id, "key_unavailable"
+        ).inc()
+        await _answer(send, 503, _UNAVAILABLE, ((b"retry-after", self._retry_after),))
+        return "unavailable"
 
     async def _publish(self, source: SourceRuntime, delivery: Verified, send: Send) -> str:
         key = f"{source.id}:{delivery.delivery_id}"
@@ -277,7 +310,15 @@ class WebhookReceiver:
         self._metrics.normalization_failures.labels(source.platform, source.id, reason).inc()
         records.append(self._builder.dlq(delivery, reason, exc))
 
-    async def _reject(self, source: SourceRuntime, send: Send, reason: str) -> str:
+    async def _reject(
+        self, source: SourceRuntime, send: Send, exc: VerificationError | KeyFetchError | None
+    ) -> str:
+        if isinstance(exc, KeyFetchError) and exc.retryable:
+            return await self._key_unavailable(source, send)
+        if isinstance(exc, KeyFetchError):
+            reason = "key_not_found"
+        else:
+            reason = exc.reason if exc is not None else "verifier_error"
         logger.info("delivery rejected", extra={"reason": reason})
         self._metrics.verification_failures.labels(source.platform, source.id, reason).inc()
         await _answer(send, 401, b'{"error":"unauthorized"}')

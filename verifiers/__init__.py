@@ -14,6 +14,7 @@ from verifiers._base import (
     body_digest_id,
 )
 from verifiers._errors import (
+    KeyUnavailableError,
     MalformedSignatureError,
     MissingSignatureError,
     SignatureMismatchError,
@@ -22,17 +23,21 @@ from verifiers._errors import (
     VerificationError,
     VerifierConfigError,
 )
+from verifiers._keys import KeyProvider, StaticKeys
 from verifiers._registry import VERIFIERS
 
 __all__ = [
     "VERIFIERS",
     "Authenticity",
     "InboundRequest",
+    "KeyProvider",
+    "KeyUnavailableError",
     "MalformedSignatureError",
     "MissingSignatureError",
     "PlatformReply",
     "Secret",
     "SignatureMismatchError",
+    "StaticKeys",
     "TimestampOutOfToleranceError",
     "UnauthorizedRecipientError",
     "VerificationError",

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar, Literal, Protocol, Self
 
+from verifiers._keys import KeyProvider
+
 __all__ = [
     "Authenticity",
     "InboundRequest",
@@ -93,7 +95,12 @@ class Verified:
 
 
 class Verifier(Protocol):
-    """Proves that a request comes from the platform, for one source's options."""
+    """Proves that a request comes from the platform, for one source's options.
+
+    Optional, outside the protocol (read with ``getattr``): ``secrets_required = False`` on a
+    platform that verifies with published keys only (a source may then list no secrets), and
+    ``key_hosts()``, the hosts relay's key provider may fetch that verifier's keys from.
+    """
 
     platform: ClassVar[str]
     """The registry slug (``shopify``): also the metric label and the config value."""
@@ -102,8 +109,14 @@ class Verifier(Protocol):
     """The platform's required success answer (Shopee: empty body), or ``None`` for relay's."""
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> Self:
-        """Build a verifier from a source's ``options``; raise ``VerifierConfigError`` if bad."""
+    def from_options(
+        cls, options: Mapping[str, object], *, keys: KeyProvider | None = None
+    ) -> Self:
+        """Build a verifier from a source's ``options``; raise ``VerifierConfigError`` if bad.
+
+        ``keys`` serves the public keys a platform publishes; only public-key platforms use it,
+        and they refuse to build without one.
+        """
         ...
 
     def check_secret(self, secret: Secret) -> None:

@@ -7,7 +7,9 @@ Tree (every name ends in ``Error``)::
     ├── MalformedSignatureError       a header or signature cannot be parsed (base64, non-ASCII)
     ├── SignatureMismatchError        well-formed, but no configured secret produces it
     ├── TimestampOutOfToleranceError  the signed timestamp is too old or too far in the future
-    └── UnauthorizedRecipientError    genuine, but addressed to someone else (e.g. a client id)
+    ├── UnauthorizedRecipientError    genuine, but addressed to someone else (e.g. a client id)
+    └── KeyUnavailableError           the public key it needs is not cached yet -> the receiver
+                                      fetches it and verifies again, else 503 (retryable)
     VerifierConfigError               a source's secrets or options cannot work (found at start-up)
 
 ``reason`` is a short, fixed slug used as a metric label and in logs; it never contains
@@ -17,6 +19,7 @@ request data, so it can be shown to operators without leaking anything.
 from __future__ import annotations
 
 __all__ = [
+    "KeyUnavailableError",
     "MalformedSignatureError",
     "MissingSignatureError",
     "SignatureMismatchError",
@@ -61,6 +64,20 @@ class UnauthorizedRecipientError(VerificationError):
     """The delivery is signed but addressed to another recipient."""
 
     reason = "unauthorized_recipient"
+
+
+class KeyUnavailableError(VerificationError):
+    """The platform's public key at ``url`` is not in the key provider's cache (yet).
+
+    Not a forgery: the receiver fetches ``url`` (from a pinned host only) and verifies again;
+    when the key cannot be had it answers 503 so that the platform retries.
+    """
+
+    reason = "key_unavailable"
+
+    def __init__(self, url: str) -> None:
+        super().__init__("the public key is not available yet")
+        self.url = url
 
 
 class VerifierConfigError(Exception):

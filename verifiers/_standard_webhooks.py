@@ -40,6 +40,7 @@ from verifiers._errors import (
     VerifierConfigError,
 )
 from verifiers._hmac import hmac_digest
+from verifiers._keys import KeyProvider
 from verifiers._options import check_secret_text, int_option, reject_unknown
 
 __all__ = [
@@ -116,8 +117,11 @@ class StandardWebhooksScheme:
     tolerance_seconds: int = DEFAULT_TOLERANCE_SECONDS
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> Self:
+    def from_options(
+        cls, options: Mapping[str, object], *, keys: KeyProvider | None = None
+    ) -> Self:
         """Build the verifier from ``{"tolerance_seconds": ...}``."""
+        del keys  # no public keys
         reject_unknown(options, ("tolerance_seconds",))
         return cls(
             tolerance_seconds=int_option(

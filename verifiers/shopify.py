@@ -26,6 +26,7 @@ from verifiers._base import InboundRequest, PlatformReply, Secret, Verified, bod
 from verifiers._encoding import require_header
 from verifiers._errors import MalformedSignatureError
 from verifiers._hmac import check_base64_hmac
+from verifiers._keys import KeyProvider
 from verifiers._options import check_secret_text, reject_unknown
 
 __all__ = ["ShopifyVerifier"]
@@ -61,8 +62,11 @@ class ShopifyVerifier:
     acknowledgement: ClassVar[PlatformReply | None] = None
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> Self:
+    def from_options(
+        cls, options: Mapping[str, object], *, keys: KeyProvider | None = None
+    ) -> Self:
         """Build the verifier; Shopify has no options, so any option is refused."""
+        del keys  # no public keys
         reject_unknown(options, ())
         return cls()
 

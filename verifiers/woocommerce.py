@@ -28,6 +28,7 @@ from verifiers._base import InboundRequest, PlatformReply, Secret, Verified, bod
 from verifiers._encoding import ascii_header
 from verifiers._errors import MissingSignatureError
 from verifiers._hmac import HASH_ALGORITHMS, HashAlgorithm, check_base64_hmac
+from verifiers._keys import KeyProvider
 from verifiers._options import check_secret_text, choice_option, reject_unknown
 
 __all__ = ["WooCommerceVerifier", "wp_specialchars_decode"]
@@ -86,8 +87,11 @@ class WooCommerceVerifier:
     hash_algorithm: HashAlgorithm = "sha256"
 
     @classmethod
-    def from_options(cls, options: Mapping[str, object]) -> Self:
+    def from_options(
+        cls, options: Mapping[str, object], *, keys: KeyProvider | None = None
+    ) -> Self:
         """Build the verifier from ``{"hash_algorithm": ...}``."""
+        del keys  # no public keys
         reject_unknown(options, ("hash_algorithm",))
         return cls(
             hash_algorithm=choice_option(
