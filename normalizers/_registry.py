@@ -1,24 +1,61 @@
 """The registry of platform normalizers: one explicit line per platform slug.
 
-A platform with a module here (``shopify``, ``woocommerce``) maps to its ``normalize``;
-the others map to a ``GenericNormalizer``, which passes every delivery on whole as a
-``PlatformEvent`` until the platform gets a mapping of its own.
+A platform with a module here maps to its ``normalize``; the others map to a
+``GenericNormalizer``, which passes every delivery on whole as a ``PlatformEvent`` until
+the platform gets a mapping of its own. ``topic_field`` names the top-level body field
+that holds the platform's event name, for when the verifier found none in a header
+(``None``: the name is only in a header, nested deeper, or nowhere).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from normalizers import shopify, woocommerce
+from normalizers import (
+    bigcommerce,
+    ecwid,
+    lazada,
+    shopify,
+    tiktok_shop,
+    woocommerce,
+)
 from normalizers._base import Normalizer
 from normalizers.generic import GenericNormalizer
 
 __all__ = ["NORMALIZERS"]
 
 NORMALIZERS: Mapping[str, Normalizer] = {
-    "bigcommerce": GenericNormalizer(topic_field="scope"),
+    "adobe_commerce": GenericNormalizer(topic_field="type"),  # CloudEvents "type"
+    "adobe_io_events": GenericNormalizer(topic_field="type"),  # CloudEvents "type"
+    "adyen": GenericNormalizer(),  # notificationItems[].NotificationRequestItem.eventCode
+    "aftership": GenericNormalizer(topic_field="event"),
+    "basic_auth": GenericNormalizer(),
+    "bigcommerce": bigcommerce.normalize,
+    "commercelayer": GenericNormalizer(),  # X-CommerceLayer-Topic header only
+    "easypost": GenericNormalizer(topic_field="description"),  # Event "tracker.updated"
+    "ebay": GenericNormalizer(),  # metadata.topic
+    "ecwid": ecwid.normalize,
     "etsy": GenericNormalizer(),
+    "generic_hmac": GenericNormalizer(),
+    "jwt": GenericNormalizer(),
+    "klarna": GenericNormalizer(topic_field="event_type"),
+    "lazada": lazada.normalize,
+    "lemonsqueezy": GenericNormalizer(),  # X-Event-Name header; meta.event_name
+    "mollie": GenericNormalizer(topic_field="type"),  # next-gen webhooks; classic ones: form id
+    "paypal": GenericNormalizer(topic_field="event_type"),
+    "shipstation": GenericNormalizer(topic_field="resource_type"),  # ORDER_NOTIFY, SHIP_NOTIFY
+    "shippo": GenericNormalizer(topic_field="event"),  # track_updated, transaction_created
+    "shopee": GenericNormalizer(topic_field="code"),  # push code, e.g. 3 (order status)
     "shopify": shopify.normalize,
+    "shopline": GenericNormalizer(),  # X-Shopline-Topic header only
+    "shopware": GenericNormalizer(),  # data.event
+    "square": GenericNormalizer(topic_field="type"),
+    "squarespace": GenericNormalizer(topic_field="topic"),  # order.create, extension.uninstall
     "standard_webhooks": GenericNormalizer(topic_field="type"),
+    "static_token": GenericNormalizer(),
+    "stripe": GenericNormalizer(topic_field="type"),
+    "tiktok_shop": tiktok_shop.normalize,
+    "walmart": GenericNormalizer(),  # source.eventType
+    "wix": GenericNormalizer(),  # the JWT's data.eventType
     "woocommerce": woocommerce.normalize,
 }

@@ -29,13 +29,22 @@ CASES = sorted(path for path in SAMPLES.glob("*/*") if path.is_dir())
 # The headers a platform's verifier reads the topic, delivery id, store and event time from
 # ("": the platform sends none).
 HEADER_NAMES = {
+    "adobe_commerce": ("", "", "", ""),
     "bigcommerce": ("", "", "", ""),
+    "commercelayer": ("x-commercelayer-topic", "", "", ""),
+    "ecwid": ("", "", "", ""),
+    "lazada": ("", "", "", ""),
+    "lemonsqueezy": ("x-event-name", "", "", ""),
+    "paypal": ("", "paypal-transmission-id", "", "paypal-transmission-time"),
     "shopify": (
         "x-shopify-topic",
         "x-shopify-webhook-id",
         "x-shopify-shop-domain",
         "x-shopify-triggered-at",
     ),
+    "square": ("", "", "", ""),
+    "stripe": ("", "", "", ""),
+    "tiktok_shop": ("", "", "", ""),
     "woocommerce": ("x-wc-webhook-topic", "x-wc-webhook-delivery-id", "x-wc-webhook-source", ""),
 }
 
