@@ -15,7 +15,10 @@ from normalizers import (
     bigcommerce,
     ecwid,
     lazada,
+    paypal,
     shopify,
+    square,
+    stripe,
     tiktok_shop,
     woocommerce,
 )
@@ -42,18 +45,18 @@ NORMALIZERS: Mapping[str, Normalizer] = {
     "lazada": lazada.normalize,
     "lemonsqueezy": GenericNormalizer(),  # X-Event-Name header; meta.event_name
     "mollie": GenericNormalizer(topic_field="type"),  # next-gen webhooks; classic ones: form id
-    "paypal": GenericNormalizer(topic_field="event_type"),
+    "paypal": paypal.normalize,
     "shipstation": GenericNormalizer(topic_field="resource_type"),  # ORDER_NOTIFY, SHIP_NOTIFY
     "shippo": GenericNormalizer(topic_field="event"),  # track_updated, transaction_created
     "shopee": GenericNormalizer(topic_field="code"),  # push code, e.g. 3 (order status)
     "shopify": shopify.normalize,
     "shopline": GenericNormalizer(),  # X-Shopline-Topic header only
     "shopware": GenericNormalizer(),  # data.event
-    "square": GenericNormalizer(topic_field="type"),
+    "square": square.normalize,
     "squarespace": GenericNormalizer(topic_field="topic"),  # order.create, extension.uninstall
     "standard_webhooks": GenericNormalizer(topic_field="type"),
     "static_token": GenericNormalizer(),
-    "stripe": GenericNormalizer(topic_field="type"),
+    "stripe": stripe.normalize,
     "tiktok_shop": tiktok_shop.normalize,
     "walmart": GenericNormalizer(),  # source.eventType
     "wix": GenericNormalizer(),  # the JWT's data.eventType

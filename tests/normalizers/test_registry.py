@@ -22,7 +22,17 @@ def platform_modules() -> set[str]:
     return {name for name in names if not name.startswith("_")} - NOT_PLATFORMS
 
 
-PLATFORM_MODULES = {"bigcommerce", "ecwid", "lazada", "shopify", "tiktok_shop", "woocommerce"}
+PLATFORM_MODULES = {
+    "bigcommerce",
+    "ecwid",
+    "lazada",
+    "paypal",
+    "shopify",
+    "square",
+    "stripe",
+    "tiktok_shop",
+    "woocommerce",
+}
 
 # Every slug a verifier exists for (or is being written for): each must have a normalizer.
 SLUGS = {
@@ -49,17 +59,14 @@ TOPIC_FIELDS = {
     "klarna": "event_type",
     "lemonsqueezy": None,
     "mollie": "type",
-    "paypal": "event_type",
     "shipstation": "resource_type",
     "shippo": "event",
     "shopee": "code",
     "shopline": None,
     "shopware": None,
-    "square": "type",
     "squarespace": "topic",
     "standard_webhooks": "type",
     "static_token": None,
-    "stripe": "type",
     "walmart": None,
     "wix": None,
 }
