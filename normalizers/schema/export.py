@@ -135,8 +135,7 @@ def asyncapi_document(prefix: str = "commerce") -> dict[str, Any]:
             "action": "send",
             "channel": {"$ref": f"#/channels/{name}"},
             "messages": [
-                {"$ref": f"#/channels/{name}/messages/{message}"}
-                for message in channel["messages"]
+                {"$ref": f"#/channels/{name}/messages/{message}"} for message in channel["messages"]
             ],
         }
         for name, channel in channels.items()
