@@ -60,12 +60,15 @@ class Route:
 def body_topic(delivery: Verified, body: JsonValue, topic_field: str | None) -> Verified:
     """Return ``delivery`` with its topic taken from the body when the verifier found none.
 
-    ``topic_field`` names the top-level field holding the event name; an integer event
-    code (TikTok Shop's ``type``, Lazada's ``message_type``) becomes its decimal string.
+    ``topic_field`` names the field holding the event name, a dotted path for a nested one
+    (Lemon Squeezy's ``meta.event_name``); an integer event code (TikTok Shop's ``type``,
+    Lazada's ``message_type``) becomes its decimal string.
     """
-    if delivery.topic or topic_field is None or not isinstance(body, dict):
+    if delivery.topic or topic_field is None:
         return delivery
-    named = body.get(topic_field)
+    named = body
+    for key in topic_field.split("."):
+        named = named.get(key) if isinstance(named, dict) else None
     if isinstance(named, bool) or not isinstance(named, str | int):
         return delivery
     return dataclasses.replace(delivery, topic=str(named))

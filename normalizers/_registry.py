@@ -2,9 +2,9 @@
 
 A platform with a module here maps to its ``normalize``; the others map to a
 ``GenericNormalizer``, which passes every delivery on whole as a ``PlatformEvent`` until
-the platform gets a mapping of its own. ``topic_field`` names the top-level body field
-that holds the platform's event name, for when the verifier found none in a header
-(``None``: the name is only in a header, nested deeper, or nowhere).
+the platform gets a mapping of its own. ``topic_field`` names the body field that holds
+the platform's event name (a dotted path when nested), for when the verifier found none
+in a header (``None``: the name is only in a header, inside a list, or nowhere).
 """
 
 from __future__ import annotations
@@ -12,10 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from normalizers import (
+    adobe_commerce,
     bigcommerce,
+    commercelayer,
     ecwid,
     lazada,
+    lemonsqueezy,
     paypal,
+    shippo,
     shopify,
     square,
     stripe,
@@ -28,37 +32,37 @@ from normalizers.generic import GenericNormalizer
 __all__ = ["NORMALIZERS"]
 
 NORMALIZERS: Mapping[str, Normalizer] = {
-    "adobe_commerce": GenericNormalizer(topic_field="type"),  # CloudEvents "type"
+    "adobe_commerce": adobe_commerce.normalize,
     "adobe_io_events": GenericNormalizer(topic_field="type"),  # CloudEvents "type"
     "adyen": GenericNormalizer(),  # notificationItems[].NotificationRequestItem.eventCode
     "aftership": GenericNormalizer(topic_field="event"),
     "basic_auth": GenericNormalizer(),
     "bigcommerce": bigcommerce.normalize,
-    "commercelayer": GenericNormalizer(),  # X-CommerceLayer-Topic header only
+    "commercelayer": commercelayer.normalize,
     "easypost": GenericNormalizer(topic_field="description"),  # Event "tracker.updated"
-    "ebay": GenericNormalizer(),  # metadata.topic
+    "ebay": GenericNormalizer(topic_field="metadata.topic"),
     "ecwid": ecwid.normalize,
     "etsy": GenericNormalizer(),
     "generic_hmac": GenericNormalizer(),
     "jwt": GenericNormalizer(),
     "klarna": GenericNormalizer(topic_field="event_type"),
     "lazada": lazada.normalize,
-    "lemonsqueezy": GenericNormalizer(),  # X-Event-Name header; meta.event_name
+    "lemonsqueezy": lemonsqueezy.normalize,
     "mollie": GenericNormalizer(topic_field="type"),  # next-gen webhooks; classic ones: form id
     "paypal": paypal.normalize,
     "shipstation": GenericNormalizer(topic_field="resource_type"),  # ORDER_NOTIFY, SHIP_NOTIFY
-    "shippo": GenericNormalizer(topic_field="event"),  # track_updated, transaction_created
+    "shippo": shippo.normalize,
     "shopee": GenericNormalizer(topic_field="code"),  # push code, e.g. 3 (order status)
     "shopify": shopify.normalize,
     "shopline": GenericNormalizer(),  # X-Shopline-Topic header only
-    "shopware": GenericNormalizer(),  # data.event
+    "shopware": GenericNormalizer(topic_field="data.event"),  # app system webhooks
     "square": square.normalize,
     "squarespace": GenericNormalizer(topic_field="topic"),  # order.create, extension.uninstall
     "standard_webhooks": GenericNormalizer(topic_field="type"),
     "static_token": GenericNormalizer(),
     "stripe": stripe.normalize,
     "tiktok_shop": tiktok_shop.normalize,
-    "walmart": GenericNormalizer(),  # source.eventType
+    "walmart": GenericNormalizer(topic_field="source.eventType"),
     "wix": GenericNormalizer(),  # the JWT's data.eventType
     "woocommerce": woocommerce.normalize,
 }

@@ -26,8 +26,9 @@ __all__ = ["GenericNormalizer"]
 class GenericNormalizer:
     """Turns any JSON delivery into one ``PlatformEvent`` (action ``received``).
 
-    ``topic_field`` names the top-level body field that holds the event name, used when
-    ``delivery.topic`` is empty. A body that is not JSON raises ``MalformedPayloadError``.
+    ``topic_field`` names the body field that holds the event name (a dotted path when
+    nested: ``metadata.topic``), used when ``delivery.topic`` is empty. A body that is
+    not JSON raises ``MalformedPayloadError``.
     """
 
     topic_field: str | None = None

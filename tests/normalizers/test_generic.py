@@ -86,3 +86,12 @@ def test_same_delivery_same_event_id(make_delivery: Factory) -> None:
     other = normalize(make_delivery("standard_webhooks", raw, delivery_id="msg_2"))
     assert first[0].id == again[0].id
     assert first[0].id != other[0].id
+
+
+def test_a_nested_topic_field_is_a_dotted_path(make_delivery: Factory) -> None:
+    """eBay names its topic in ``metadata.topic``; a missing step leaves the topic empty."""
+    body = {"metadata": {"topic": "MARKETPLACE_ACCOUNT_DELETION"}, "notification": {}}
+    [event] = NORMALIZERS["ebay"](make_delivery("ebay", orjson.dumps(body)))
+    assert event.platformtopic == "MARKETPLACE_ACCOUNT_DELETION"
+    [bare] = NORMALIZERS["ebay"](make_delivery("ebay", orjson.dumps({"metadata": "x"})))
+    assert bare.platformtopic == ""

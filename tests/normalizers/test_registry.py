@@ -23,10 +23,14 @@ def platform_modules() -> set[str]:
 
 
 PLATFORM_MODULES = {
+    "adobe_commerce",
     "bigcommerce",
+    "commercelayer",
     "ecwid",
     "lazada",
+    "lemonsqueezy",
     "paypal",
+    "shippo",
     "shopify",
     "square",
     "stripe",
@@ -43,31 +47,27 @@ SLUGS = {
     "stripe", "tiktok_shop", "walmart", "wix", "woocommerce",
 }  # fmt: skip
 
-# The body field a generic platform names its event in (None: a header, or nested).
+# The body field a generic platform names its event in (None: only a header, or in a list).
 TOPIC_FIELDS = {
-    "adobe_commerce": "type",
     "adobe_io_events": "type",
     "adyen": None,
     "aftership": "event",
     "basic_auth": None,
-    "commercelayer": None,
     "easypost": "description",
-    "ebay": None,
+    "ebay": "metadata.topic",
     "etsy": None,
     "generic_hmac": None,
     "jwt": None,
     "klarna": "event_type",
-    "lemonsqueezy": None,
     "mollie": "type",
     "shipstation": "resource_type",
-    "shippo": "event",
     "shopee": "code",
     "shopline": None,
-    "shopware": None,
+    "shopware": "data.event",
     "squarespace": "topic",
     "standard_webhooks": "type",
     "static_token": None,
-    "walmart": None,
+    "walmart": "source.eventType",
     "wix": None,
 }
 
