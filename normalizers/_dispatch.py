@@ -15,7 +15,7 @@ from pydantic import JsonValue, ValidationError
 from normalizers._base import make_event
 from normalizers._errors import MalformedPayloadError
 from normalizers._fields import Fields, parse_json
-from normalizers.schema import CanonicalEvent, Entity, PlatformEvent
+from normalizers.schema import CanonicalEvent, Entity, PlatformEvent, event_type
 from verifiers import Verified
 
 __all__ = [
@@ -51,10 +51,21 @@ class BodyEnvelope:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """What a platform topic becomes: the entity ``build`` returns, under ``action``."""
+    """What a platform topic becomes: the ``entity`` (class) ``build`` returns, under ``action``.
+
+    ``entity`` declares the type for the docs' mapping tables and their test
+    (``commerce.<entity.entity_type>.<action>.v1``); ``dispatch`` refuses a builder that
+    returns another.
+    """
 
     build: Builder
     action: str
+    entity: type[Entity]
+
+    @property
+    def event_type(self) -> str:
+        """The canonical type of the events of this route."""
+        return event_type(self.entity.entity_type, self.action)
 
 
 def body_topic(delivery: Verified, body: JsonValue, topic_field: str | None) -> Verified:
@@ -105,6 +116,10 @@ def dispatch(
         where = ", ".join(".".join(map(str, error["loc"])) for error in exc.errors())
         raise MalformedPayloadError(f"invalid {exc.title} fields: {where}") from exc
     entities = built if isinstance(built, list) else [built]
+    for entity in entities:
+        if not isinstance(entity, route.entity):
+            msg = f"{delivery.topic!r} built a {type(entity).__name__}, not {route.entity.__name__}"
+            raise TypeError(msg)  # a bug in the platform's table, never the payload's fault
     return [make_event(delivery, entity, route.action) for entity in entities]
 
 

@@ -99,13 +99,13 @@ def _order(fields: Fields, _delivery: Verified) -> Order:
 
 
 ROUTES: Mapping[str, Route] = {
-    "observer.catalog_product_save_after": Route(_product, "updated"),
-    "observer.catalog_product_save_commit_after": Route(_product, "updated"),
-    "observer.catalog_product_delete_after": Route(_product, "deleted"),
-    "observer.catalog_product_delete_commit_after": Route(_product, "deleted"),
-    "observer.sales_order_place_after": Route(_order, "created"),
-    "observer.sales_order_save_after": Route(_order, "updated"),
-    "observer.sales_order_save_commit_after": Route(_order, "updated"),
+    "observer.catalog_product_save_after": Route(_product, "updated", Product),
+    "observer.catalog_product_save_commit_after": Route(_product, "updated", Product),
+    "observer.catalog_product_delete_after": Route(_product, "deleted", Product),
+    "observer.catalog_product_delete_commit_after": Route(_product, "deleted", Product),
+    "observer.sales_order_place_after": Route(_order, "created", Order),
+    "observer.sales_order_save_after": Route(_order, "updated", Order),
+    "observer.sales_order_save_commit_after": Route(_order, "updated", Order),
 }
 """Adobe Commerce event code -> entity builder and event action; see the module docstring."""
 

@@ -83,16 +83,16 @@ _ORDER = resource(_order)
 _CUSTOMER = resource(_customer)
 
 ROUTES: Mapping[str, Route] = {
-    "orders.create": Route(_ORDER, "created"),
-    "orders.place": Route(_ORDER, "updated"),
-    "orders.approve": Route(_ORDER, "updated"),
-    "orders.update": Route(_ORDER, "updated"),
-    "orders.cancel": Route(_ORDER, "cancelled"),
-    "orders.fulfill": Route(_ORDER, "fulfilled"),
-    "orders.refund": Route(_ORDER, "refunded"),
-    "customers.create": Route(_CUSTOMER, "created"),
-    "customers.update": Route(_CUSTOMER, "updated"),
-    "customers.destroy": Route(_CUSTOMER, "deleted"),
+    "orders.create": Route(_ORDER, "created", Order),
+    "orders.place": Route(_ORDER, "updated", Order),
+    "orders.approve": Route(_ORDER, "updated", Order),
+    "orders.update": Route(_ORDER, "updated", Order),
+    "orders.cancel": Route(_ORDER, "cancelled", Order),
+    "orders.fulfill": Route(_ORDER, "fulfilled", Order),
+    "orders.refund": Route(_ORDER, "refunded", Order),
+    "customers.create": Route(_CUSTOMER, "created", Customer),
+    "customers.update": Route(_CUSTOMER, "updated", Customer),
+    "customers.destroy": Route(_CUSTOMER, "deleted", Customer),
 }
 """Commerce Layer topic -> entity builder and event action; see the module docstring."""
 

@@ -79,19 +79,19 @@ def _uninstalled(fields: Fields, delivery: Verified) -> AppLifecycle:
 
 
 ROUTES: Mapping[str, Route] = {
-    "order.created": Route(_order, "created"),
-    "order.updated": Route(_order, "updated"),
-    "order.deleted": Route(_order, "deleted"),
-    "product.created": Route(thin(Product, "entityId", ()), "created"),
-    "product.updated": Route(thin(Product, "entityId", ()), "updated"),
-    "product.deleted": Route(thin(Product, "entityId", ()), "deleted"),
-    "customer.created": Route(_customer, "created"),
-    "customer.updated": Route(_customer, "updated"),
-    "customer.deleted": Route(_customer, "deleted"),
-    "unfinished_order.created": Route(thin(Cart, "entityId", ()), "created"),
-    "unfinished_order.updated": Route(thin(Cart, "entityId", ()), "updated"),
-    "unfinished_order.deleted": Route(thin(Cart, "entityId", ()), "deleted"),
-    "application.uninstalled": Route(_uninstalled, "uninstalled"),
+    "order.created": Route(_order, "created", Order),
+    "order.updated": Route(_order, "updated", Order),
+    "order.deleted": Route(_order, "deleted", Order),
+    "product.created": Route(thin(Product, "entityId", ()), "created", Product),
+    "product.updated": Route(thin(Product, "entityId", ()), "updated", Product),
+    "product.deleted": Route(thin(Product, "entityId", ()), "deleted", Product),
+    "customer.created": Route(_customer, "created", Customer),
+    "customer.updated": Route(_customer, "updated", Customer),
+    "customer.deleted": Route(_customer, "deleted", Customer),
+    "unfinished_order.created": Route(thin(Cart, "entityId", ()), "created", Cart),
+    "unfinished_order.updated": Route(thin(Cart, "entityId", ()), "updated", Cart),
+    "unfinished_order.deleted": Route(thin(Cart, "entityId", ()), "deleted", Cart),
+    "application.uninstalled": Route(_uninstalled, "uninstalled", AppLifecycle),
 }
 """Ecwid eventType -> entity builder and event action; see the module docstring."""
 

@@ -96,12 +96,12 @@ def _fulfillment(fields: Fields, _delivery: Verified) -> Shipment:
 
 
 ROUTES: Mapping[str, Route] = {
-    "0": Route(_trade_order, "updated"),
-    "4": Route(thin(Product, "item_id"), "updated"),
-    "5": Route(thin(Product, "item_id"), "deleted"),
-    "6": Route(_shallow_stock, "updated"),
-    "10": Route(_reverse_order, "updated"),
-    "14": Route(_fulfillment, "updated"),
+    "0": Route(_trade_order, "updated", Order),
+    "4": Route(thin(Product, "item_id"), "updated", Product),
+    "5": Route(thin(Product, "item_id"), "deleted", Product),
+    "6": Route(_shallow_stock, "updated", InventoryLevel),
+    "10": Route(_reverse_order, "updated", Return),
+    "14": Route(_fulfillment, "updated", Shipment),
 }
 """Lazada message_type -> entity builder and event action; see the module docstring."""
 

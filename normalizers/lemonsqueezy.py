@@ -90,8 +90,8 @@ def _item(item: Fields, currency: str | None) -> OrderItem:
 _ORDER = resource(_order)
 
 ROUTES: Mapping[str, Route] = {
-    "order_created": Route(_ORDER, "created"),
-    "order_refunded": Route(_ORDER, "refunded"),
+    "order_created": Route(_ORDER, "created", Order),
+    "order_refunded": Route(_ORDER, "refunded", Order),
 }
 """Lemon Squeezy event name -> entity builder and event action; see the module docstring."""
 

@@ -29,7 +29,7 @@ from functools import partial
 from normalizers import _paypal_objects as objects
 from normalizers._dispatch import BodyEnvelope, Route, dispatch
 from normalizers._fields import Fields
-from normalizers.schema import CanonicalEvent, Entity
+from normalizers.schema import CanonicalEvent, Entity, Order, Payment, Product
 from verifiers import Verified
 
 __all__ = ["ROUTES", "normalize"]
@@ -52,16 +52,20 @@ _ORDER = _resource(objects.checkout_order)
 _PRODUCT = _resource(objects.product)
 
 ROUTES: Mapping[str, Route] = {
-    "CHECKOUT.ORDER.APPROVED": Route(_ORDER, "updated"),
-    "CHECKOUT.ORDER.COMPLETED": Route(_ORDER, "paid"),
-    "PAYMENT.SALE.COMPLETED": Route(_resource(partial(objects.payment, kind="sale")), "succeeded"),
-    "PAYMENT.CAPTURE.COMPLETED": Route(
-        _resource(partial(objects.payment, kind="capture")), "succeeded"
+    "CHECKOUT.ORDER.APPROVED": Route(_ORDER, "updated", Order),
+    "CHECKOUT.ORDER.COMPLETED": Route(_ORDER, "paid", Order),
+    "PAYMENT.SALE.COMPLETED": Route(
+        _resource(partial(objects.payment, kind="sale")), "succeeded", Payment
     ),
-    "PAYMENT.CAPTURE.DENIED": Route(_resource(partial(objects.payment, kind="capture")), "failed"),
-    "PAYMENTS.PAYMENT.CREATED": Route(_resource(objects.payment_v1), "created"),
-    "CATALOG.PRODUCT.CREATED": Route(_PRODUCT, "created"),
-    "CATALOG.PRODUCT.UPDATED": Route(_PRODUCT, "updated"),
+    "PAYMENT.CAPTURE.COMPLETED": Route(
+        _resource(partial(objects.payment, kind="capture")), "succeeded", Payment
+    ),
+    "PAYMENT.CAPTURE.DENIED": Route(
+        _resource(partial(objects.payment, kind="capture")), "failed", Payment
+    ),
+    "PAYMENTS.PAYMENT.CREATED": Route(_resource(objects.payment_v1), "created", Payment),
+    "CATALOG.PRODUCT.CREATED": Route(_PRODUCT, "created", Product),
+    "CATALOG.PRODUCT.UPDATED": Route(_PRODUCT, "updated", Product),
 }
 """PayPal event_type -> entity builder and event action; see the module docstring."""
 

@@ -78,9 +78,9 @@ def _transaction(fields: Fields, _delivery: Verified) -> Shipment:
 
 
 ROUTES: Mapping[str, Route] = {
-    "track_updated": Route(_track, "updated"),
-    "transaction_created": Route(_transaction, "created"),
-    "transaction_updated": Route(_transaction, "updated"),
+    "track_updated": Route(_track, "updated", Shipment),
+    "transaction_created": Route(_transaction, "created", Shipment),
+    "transaction_updated": Route(_transaction, "updated", Shipment),
 }
 """Shippo event -> entity builder and event action; see the module docstring."""
 

@@ -51,7 +51,19 @@ from normalizers._fields import Fields
 from normalizers._shopify_customer import customer
 from normalizers._shopify_order import order
 from normalizers._shopify_product import product
-from normalizers.schema import CanonicalEvent, Cart, Customer, Order, Product
+from normalizers.schema import (
+    AppLifecycle,
+    CanonicalEvent,
+    Cart,
+    Customer,
+    InventoryLevel,
+    Order,
+    Payment,
+    Product,
+    Refund,
+    Return,
+    Shipment,
+)
 from verifiers import Verified
 
 __all__ = ["ROUTES", "normalize"]
@@ -66,31 +78,31 @@ def _order_edit(fields: Fields, _delivery: Verified) -> Order:
 
 
 ROUTES: Mapping[str, Route] = {
-    "orders/create": Route(order, "created"),
-    "orders/updated": Route(order, "updated"),
-    "orders/paid": Route(order, "paid"),
-    "orders/cancelled": Route(order, "cancelled"),
-    "orders/fulfilled": Route(order, "fulfilled"),
-    "orders/partially_fulfilled": Route(order, "partially_fulfilled"),
-    "orders/edited": Route(_order_edit, "edited"),
-    "orders/delete": Route(reference(Order), "deleted"),
-    "products/create": Route(product, "created"),
-    "products/update": Route(product, "updated"),
-    "products/delete": Route(reference(Product), "deleted"),
-    "customers/create": Route(customer, "created"),
-    "customers/update": Route(customer, "updated"),
-    "customers/delete": Route(reference(Customer), "deleted"),
-    "refunds/create": Route(events.refund, "created"),
-    "returns/request": Route(events.return_request, "requested"),
-    "fulfillments/create": Route(events.fulfillment, "created"),
-    "fulfillments/update": Route(events.fulfillment, "updated"),
-    "fulfillment_events/create": Route(events.fulfillment_event, "updated"),
-    "inventory_levels/update": Route(events.inventory_level, "updated"),
-    "order_transactions/create": Route(events.transaction, "created"),
-    "checkouts/create": Route(events.checkout, "created"),
-    "checkouts/update": Route(events.checkout, "updated"),
-    "checkouts/delete": Route(reference(Cart), "deleted"),
-    "app/uninstalled": Route(events.app_uninstalled, "uninstalled"),
+    "orders/create": Route(order, "created", Order),
+    "orders/updated": Route(order, "updated", Order),
+    "orders/paid": Route(order, "paid", Order),
+    "orders/cancelled": Route(order, "cancelled", Order),
+    "orders/fulfilled": Route(order, "fulfilled", Order),
+    "orders/partially_fulfilled": Route(order, "partially_fulfilled", Order),
+    "orders/edited": Route(_order_edit, "edited", Order),
+    "orders/delete": Route(reference(Order), "deleted", Order),
+    "products/create": Route(product, "created", Product),
+    "products/update": Route(product, "updated", Product),
+    "products/delete": Route(reference(Product), "deleted", Product),
+    "customers/create": Route(customer, "created", Customer),
+    "customers/update": Route(customer, "updated", Customer),
+    "customers/delete": Route(reference(Customer), "deleted", Customer),
+    "refunds/create": Route(events.refund, "created", Refund),
+    "returns/request": Route(events.return_request, "requested", Return),
+    "fulfillments/create": Route(events.fulfillment, "created", Shipment),
+    "fulfillments/update": Route(events.fulfillment, "updated", Shipment),
+    "fulfillment_events/create": Route(events.fulfillment_event, "updated", Shipment),
+    "inventory_levels/update": Route(events.inventory_level, "updated", InventoryLevel),
+    "order_transactions/create": Route(events.transaction, "created", Payment),
+    "checkouts/create": Route(events.checkout, "created", Cart),
+    "checkouts/update": Route(events.checkout, "updated", Cart),
+    "checkouts/delete": Route(reference(Cart), "deleted", Cart),
+    "app/uninstalled": Route(events.app_uninstalled, "uninstalled", AppLifecycle),
 }
 """Shopify topic -> entity builder and event action; see the module docstring."""
 

@@ -28,7 +28,17 @@ from normalizers import _square_objects as objects
 from normalizers._dispatch import BodyEnvelope, Route, dispatch
 from normalizers._fields import Fields
 from normalizers._thin import nested
-from normalizers.schema import CanonicalEvent, Entity, Order, OrderStatus, Shipment
+from normalizers.schema import (
+    CanonicalEvent,
+    Customer,
+    Entity,
+    InventoryLevel,
+    Order,
+    OrderStatus,
+    Payment,
+    Refund,
+    Shipment,
+)
 from verifiers import Verified
 
 __all__ = ["ROUTES", "normalize"]
@@ -98,17 +108,17 @@ def _inventory(fields: Fields, _delivery: Verified) -> list[Entity]:
 
 
 ROUTES: Mapping[str, Route] = {
-    "order.created": Route(_order("order_created"), "created"),
-    "order.updated": Route(_order("order_updated"), "updated"),
-    "order.fulfillment.updated": Route(_fulfillments, "updated"),
-    "payment.created": Route(_object("payment", objects.payment), "created"),
-    "payment.updated": Route(_object("payment", objects.payment), "updated"),
-    "refund.created": Route(_object("refund", objects.refund), "created"),
-    "refund.updated": Route(_object("refund", objects.refund), "updated"),
-    "customer.created": Route(_object("customer", objects.customer), "created"),
-    "customer.updated": Route(_object("customer", objects.customer), "updated"),
-    "customer.deleted": Route(_object("customer", objects.customer), "deleted"),
-    "inventory.count.updated": Route(_inventory, "updated"),
+    "order.created": Route(_order("order_created"), "created", Order),
+    "order.updated": Route(_order("order_updated"), "updated", Order),
+    "order.fulfillment.updated": Route(_fulfillments, "updated", Shipment),
+    "payment.created": Route(_object("payment", objects.payment), "created", Payment),
+    "payment.updated": Route(_object("payment", objects.payment), "updated", Payment),
+    "refund.created": Route(_object("refund", objects.refund), "created", Refund),
+    "refund.updated": Route(_object("refund", objects.refund), "updated", Refund),
+    "customer.created": Route(_object("customer", objects.customer), "created", Customer),
+    "customer.updated": Route(_object("customer", objects.customer), "updated", Customer),
+    "customer.deleted": Route(_object("customer", objects.customer), "deleted", Customer),
+    "inventory.count.updated": Route(_inventory, "updated", InventoryLevel),
 }
 """Square event type -> entity builder and event action; see the module docstring."""
 

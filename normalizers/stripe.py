@@ -36,7 +36,7 @@ from normalizers import _stripe_objects as objects
 from normalizers._dispatch import BodyEnvelope, Route, dispatch
 from normalizers._fields import Fields
 from normalizers._thin import nested
-from normalizers.schema import CanonicalEvent, Entity
+from normalizers.schema import CanonicalEvent, Cart, Customer, Entity, Payment, Refund
 from verifiers import Verified
 
 __all__ = ["ROUTES", "normalize"]
@@ -63,27 +63,27 @@ _REFUND = _object(objects.refund)
 _SESSION = _object(objects.checkout_session)
 
 ROUTES: Mapping[str, Route] = {
-    "customer.created": Route(_CUSTOMER, "created"),
-    "customer.updated": Route(_CUSTOMER, "updated"),
-    "customer.deleted": Route(_CUSTOMER, "deleted"),
-    "payment_intent.created": Route(_INTENT, "created"),
-    "payment_intent.succeeded": Route(_INTENT, "succeeded"),
-    "payment_intent.payment_failed": Route(_INTENT, "failed"),
-    "payment_intent.canceled": Route(_INTENT, "cancelled"),
-    "payment_intent.processing": Route(_INTENT, "updated"),
-    "payment_intent.requires_action": Route(_INTENT, "updated"),
-    "payment_intent.amount_capturable_updated": Route(_INTENT, "updated"),
-    "charge.succeeded": Route(_CHARGE, "succeeded"),
-    "charge.captured": Route(_CHARGE, "succeeded"),
-    "charge.failed": Route(_CHARGE, "failed"),
-    "charge.refunded": Route(_CHARGE, "updated"),
-    "charge.updated": Route(_CHARGE, "updated"),
-    "refund.created": Route(_REFUND, "created"),
-    "refund.updated": Route(_REFUND, "updated"),
-    "charge.refund.created": Route(_REFUND, "created"),
-    "charge.refund.updated": Route(_REFUND, "updated"),
-    "checkout.session.completed": Route(_SESSION, "completed"),
-    "checkout.session.expired": Route(_SESSION, "abandoned"),
+    "customer.created": Route(_CUSTOMER, "created", Customer),
+    "customer.updated": Route(_CUSTOMER, "updated", Customer),
+    "customer.deleted": Route(_CUSTOMER, "deleted", Customer),
+    "payment_intent.created": Route(_INTENT, "created", Payment),
+    "payment_intent.succeeded": Route(_INTENT, "succeeded", Payment),
+    "payment_intent.payment_failed": Route(_INTENT, "failed", Payment),
+    "payment_intent.canceled": Route(_INTENT, "cancelled", Payment),
+    "payment_intent.processing": Route(_INTENT, "updated", Payment),
+    "payment_intent.requires_action": Route(_INTENT, "updated", Payment),
+    "payment_intent.amount_capturable_updated": Route(_INTENT, "updated", Payment),
+    "charge.succeeded": Route(_CHARGE, "succeeded", Payment),
+    "charge.captured": Route(_CHARGE, "succeeded", Payment),
+    "charge.failed": Route(_CHARGE, "failed", Payment),
+    "charge.refunded": Route(_CHARGE, "updated", Payment),
+    "charge.updated": Route(_CHARGE, "updated", Payment),
+    "refund.created": Route(_REFUND, "created", Refund),
+    "refund.updated": Route(_REFUND, "updated", Refund),
+    "charge.refund.created": Route(_REFUND, "created", Refund),
+    "charge.refund.updated": Route(_REFUND, "updated", Refund),
+    "checkout.session.completed": Route(_SESSION, "completed", Cart),
+    "checkout.session.expired": Route(_SESSION, "abandoned", Cart),
 }
 """Stripe event type -> entity builder and event action; see the module docstring."""
 

@@ -59,7 +59,7 @@ def _order_status(status_key: str) -> Route:
             additional_fields=fields.rest(),
         )
 
-    return Route(build, "updated")
+    return Route(build, "updated", Order)
 
 
 def _packages(fields: Fields, _delivery: Verified) -> list[Entity]:
@@ -127,14 +127,14 @@ def _fbt_inventory(fields: Fields, _delivery: Verified) -> list[Entity]:
 
 ROUTES: Mapping[str, Route] = {
     "1": _order_status("order_status"),
-    "3": Route(thin(Order, "order_id"), "updated"),
-    "4": Route(_packages, "updated"),
-    "5": Route(thin(Product, "product_id", status="status"), "updated"),
-    "6": Route(_deauthorized, "deauthorized"),
+    "3": Route(thin(Order, "order_id"), "updated", Order),
+    "4": Route(_packages, "updated", Shipment),
+    "5": Route(thin(Product, "product_id", status="status"), "updated", Product),
+    "6": Route(_deauthorized, "deauthorized", AppLifecycle),
     "11": _order_status("cancel_status"),
-    "15": Route(thin(Product, "product_id"), "updated"),
-    "16": Route(thin(Product, "product_id"), "created"),
-    "24": Route(_fbt_inventory, "updated"),
+    "15": Route(thin(Product, "product_id"), "updated", Product),
+    "16": Route(thin(Product, "product_id"), "created", Product),
+    "24": Route(_fbt_inventory, "updated", InventoryLevel),
 }
 """TikTok Shop webhook type -> entity builder and event action; see the module docstring."""
 

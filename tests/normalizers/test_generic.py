@@ -89,7 +89,7 @@ def test_same_delivery_same_event_id(make_delivery: Factory) -> None:
 
 
 def test_a_nested_topic_field_is_a_dotted_path(make_delivery: Factory) -> None:
-    """eBay names its topic in ``metadata.topic``; a missing step leaves the topic empty."""
+    """EBay names its topic in ``metadata.topic``; a missing step leaves the topic empty."""
     body = {"metadata": {"topic": "MARKETPLACE_ACCOUNT_DELETION"}, "notification": {}}
     [event] = NORMALIZERS["ebay"](make_delivery("ebay", orjson.dumps(body)))
     assert event.platformtopic == "MARKETPLACE_ACCOUNT_DELETION"

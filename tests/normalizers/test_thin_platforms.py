@@ -363,8 +363,17 @@ def test_a_header_topic_and_store_win_over_the_body(
 
 def test_an_envelope_without_time_or_store_leaves_them_unset(make_delivery: Factory) -> None:
     """A BodyEnvelope naming only the topic routes by it and sets no store or time."""
-    routes = {"made": Route(thin(Product, "id", ()), "created")}
+    routes = {"made": Route(thin(Product, "id", ()), "created", Product)}
     delivery = make_delivery("generic_hmac", orjson.dumps({"kind": "made", "id": 5}))
     [event] = dispatch(delivery, routes, envelope=BodyEnvelope(topic="kind"))
     assert (event.type, event.data.id, event.storeid) == ("commerce.product.created.v1", "5", None)
     assert event.time == event.receivedat
+
+
+def test_a_route_whose_builder_returns_another_entity_is_a_bug(make_delivery: Factory) -> None:
+    """A table declaring one entity while its builder returns another fails loudly."""
+    routes = {"made": Route(thin(Product, "id", ()), "created", Order)}
+    delivery = make_delivery("generic_hmac", orjson.dumps({"id": 5}), "made")
+    with pytest.raises(TypeError, match="built a Product, not Order"):
+        dispatch(delivery, routes)
+    assert routes["made"].event_type == "commerce.order.created.v1"
