@@ -13,15 +13,20 @@ from collections.abc import Mapping
 
 from normalizers import (
     adobe_commerce,
+    adyen,
+    aftership,
     bigcommerce,
     commercelayer,
+    easypost,
     ecwid,
     lazada,
     lemonsqueezy,
     paypal,
     shippo,
+    shopee,
     shopify,
     square,
+    squarespace,
     stripe,
     tiktok_shop,
     woocommerce,
@@ -34,12 +39,12 @@ __all__ = ["NORMALIZERS"]
 NORMALIZERS: Mapping[str, Normalizer] = {
     "adobe_commerce": adobe_commerce.normalize,
     "adobe_io_events": GenericNormalizer(topic_field="type"),  # CloudEvents "type"
-    "adyen": GenericNormalizer(),  # notificationItems[].NotificationRequestItem.eventCode
-    "aftership": GenericNormalizer(topic_field="event"),
+    "adyen": adyen.normalize,
+    "aftership": aftership.normalize,
     "basic_auth": GenericNormalizer(),
     "bigcommerce": bigcommerce.normalize,
     "commercelayer": commercelayer.normalize,
-    "easypost": GenericNormalizer(topic_field="description"),  # Event "tracker.updated"
+    "easypost": easypost.normalize,
     "ebay": GenericNormalizer(topic_field="metadata.topic"),
     "ecwid": ecwid.normalize,
     "etsy": GenericNormalizer(),
@@ -52,12 +57,12 @@ NORMALIZERS: Mapping[str, Normalizer] = {
     "paypal": paypal.normalize,
     "shipstation": GenericNormalizer(topic_field="resource_type"),  # ORDER_NOTIFY, SHIP_NOTIFY
     "shippo": shippo.normalize,
-    "shopee": GenericNormalizer(topic_field="code"),  # push code, e.g. 3 (order status)
+    "shopee": shopee.normalize,
     "shopify": shopify.normalize,
     "shopline": GenericNormalizer(),  # X-Shopline-Topic header only
     "shopware": GenericNormalizer(topic_field="data.event"),  # app system webhooks
     "square": square.normalize,
-    "squarespace": GenericNormalizer(topic_field="topic"),  # order.create, extension.uninstall
+    "squarespace": squarespace.normalize,
     "standard_webhooks": GenericNormalizer(topic_field="type"),
     "static_token": GenericNormalizer(),
     "stripe": stripe.normalize,
