@@ -7,7 +7,8 @@ it becomes one ``PlatformEvent`` (action ``received``), so no verified delivery 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from pydantic import JsonValue, ValidationError
@@ -24,6 +25,7 @@ __all__ = [
     "Route",
     "body_topic",
     "dispatch",
+    "fitting",
     "platform_event",
     "reference",
 ]
@@ -85,6 +87,19 @@ def body_topic(delivery: Verified, body: JsonValue, topic_field: str | None) -> 
     return dataclasses.replace(delivery, topic=str(named))
 
 
+@contextmanager
+def fitting() -> Iterator[None]:
+    """Turn a model's ``ValidationError`` (a value the schema refuses) into a malformed payload.
+
+    The message names the fields only: their values may be personal data.
+    """
+    try:
+        yield
+    except ValidationError as exc:
+        where = ", ".join(".".join(map(str, error["loc"])) for error in exc.errors())
+        raise MalformedPayloadError(f"invalid {exc.title} fields: {where}") from exc
+
+
 def dispatch(
     delivery: Verified,
     routes: Mapping[str, Route],
@@ -109,13 +124,11 @@ def dispatch(
     route = routes.get(route_key(delivery.topic))
     if route is None:
         return [platform_event(delivery, body)]
-    try:
+    with fitting():
         built = route.build(fields, delivery)
-    except ValidationError as exc:
-        # The locations only: the input values may be personal data.
-        where = ", ".join(".".join(map(str, error["loc"])) for error in exc.errors())
-        raise MalformedPayloadError(f"invalid {exc.title} fields: {where}") from exc
     entities = built if isinstance(built, list) else [built]
+    if not entities:  # a list notification with no items: nothing dropped, nothing invented
+        return [platform_event(delivery, parse_json(delivery.request.body))]
     for entity in entities:
         if not isinstance(entity, route.entity):
             msg = f"{delivery.topic!r} built a {type(entity).__name__}, not {route.entity.__name__}"

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from normalizers._base import make_event
-from normalizers._dispatch import platform_event
+from normalizers._dispatch import fitting, platform_event
 from normalizers._fields import Fields, parse_json
 from normalizers._money import take_minor_money
 from normalizers._thin import nested
@@ -104,6 +104,7 @@ def normalize(delivery: Verified) -> Sequence[CanonicalEvent]:
         return [platform_event(delivery, body)]
     events: list[CanonicalEvent] = []
     for item, code in zip(items, codes, strict=True):
-        entity, action = _entity(str(code), item)
+        with fitting():
+            entity, action = _entity(str(code), item)
         events.append(make_event(dataclasses.replace(delivery, topic=str(code)), entity, action))
     return events

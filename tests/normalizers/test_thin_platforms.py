@@ -377,3 +377,11 @@ def test_a_route_whose_builder_returns_another_entity_is_a_bug(make_delivery: Fa
     with pytest.raises(TypeError, match="built a Product, not Order"):
         dispatch(delivery, routes)
     assert routes["made"].event_type == "commerce.order.created.v1"
+
+
+def test_a_list_notification_without_items_is_a_platform_event(make_delivery: Factory) -> None:
+    """A package update listing no package yields the whole body as one PlatformEvent."""
+    body = {"type": 4, "shop_id": "1", "data": {"package_list": []}}
+    [event] = normalize("tiktok_shop", orjson.dumps(body), make_delivery)
+    assert isinstance(event.data, PlatformEvent)
+    assert event.data.body == body
