@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import orjson
 import pytest
@@ -319,3 +320,33 @@ def test_paypal_sparse_resources(make_delivery: Factory) -> None:
         body = {"event_type": event_type, "resource": {"id": "Y"}}
         [event] = normalize("paypal", orjson.dumps(body), make_delivery)
         assert event.data.id == "Y"
+
+
+STRIPE_PARTS = Path(__file__).parent / "stripe"
+
+
+@pytest.mark.parametrize(
+    ("name", "topic", "amount", "type_"),
+    [
+        ("charge.succeeded.data_only", "charge.succeeded", "5.00", "commerce.payment.succeeded.v1"),
+        ("charge.refunded.data_only", "charge.refunded", "15.00", "commerce.payment.updated.v1"),
+    ],
+)
+def test_stripe_charge_events_around_verbatim_data(
+    make_delivery: Factory, name: str, topic: str, amount: str, type_: str
+) -> None:
+    """A verbatim charge ``data`` member (pay-rails fixture) inside the documented event."""
+    data = orjson.loads((STRIPE_PARTS / f"{name}.json").read_bytes())
+    body = {"id": "evt_1", "object": "event", "type": topic, "created": 1351497305, "data": data}
+    [event] = normalize("stripe", orjson.dumps(body), make_delivery)
+    assert event.type == type_
+    assert isinstance(event.data, Payment)
+    assert (str(event.data.amount), event.data.currency, event.data.status) == (
+        amount,
+        "USD",
+        "succeeded",
+    )
+    assert (event.data.id, event.data.customer_id) == ("ch_chargeid", "cus_0dUMWLtzCTagWs")
+    assert event.data.create_at == datetime.fromtimestamp(1351497305, UTC)
+    refunded = event.data.additional_fields["amount_refunded"]
+    assert refunded == (500 if topic == "charge.refunded" else 0)

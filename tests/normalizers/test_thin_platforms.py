@@ -136,6 +136,16 @@ def test_bigcommerce_cart_shipment_customer_channel(
     assert channel.type == "commerce.order.updated.v1"
     assert channel.data.id == "127"
     assert channel.platformtopic == "store/channel/1/order/updated"
+    [product] = normalize(
+        "bigcommerce", sample_body("bigcommerce", "store.product.updated.docs_v2"), make_delivery
+    )
+    assert isinstance(product.data, Product)
+    assert (product.data.id, product.data.hydrated, product.storeid) == ("205", False, "1025646")
+    assert product.data.additional_fields["data"]["properties"] == [
+        "warranty",
+        "is_featured",
+        "custom_fields",
+    ]
     [message] = normalize(
         "bigcommerce", sample_body("bigcommerce", "store.order.message.created"), make_delivery
     )
