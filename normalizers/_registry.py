@@ -21,6 +21,7 @@ from normalizers import (
     ecwid,
     lazada,
     lemonsqueezy,
+    mollie,
     paypal,
     shippo,
     shopee,
@@ -53,7 +54,7 @@ NORMALIZERS: Mapping[str, Normalizer] = {
     "klarna": GenericNormalizer(topic_field="event_type"),
     "lazada": lazada.normalize,
     "lemonsqueezy": lemonsqueezy.normalize,
-    "mollie": GenericNormalizer(topic_field="type"),  # next-gen webhooks; classic ones: form id
+    "mollie": mollie.normalize,
     "paypal": paypal.normalize,
     "shipstation": GenericNormalizer(topic_field="resource_type"),  # ORDER_NOTIFY, SHIP_NOTIFY
     "shippo": shippo.normalize,

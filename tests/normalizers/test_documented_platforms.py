@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from normalizers import NORMALIZERS, CanonicalEvent
+from normalizers import NORMALIZERS, CanonicalEvent, MalformedPayloadError
 from normalizers.schema import AppLifecycle, Order, Payment, PlatformEvent, Refund, Shipment
 from verifiers import Verified
 
@@ -207,3 +207,58 @@ def test_shopee_pushes(make_delivery: Factory) -> None:
     [bare] = normalize("shopee", {"code": 4, "data": {"ordersn": "X"}}, make_delivery)
     assert isinstance(bare.data, Shipment)
     assert (bare.data.id, bare.data.tracking_numbers) == ("X", [])
+
+
+@pytest.mark.parametrize(
+    ("form", "type_", "entity"),
+    [
+        (b"id=tr_5B8cwPMGnU6qLbRvo7qEZo", "commerce.payment.updated.v1", Payment),
+        (b"id=ord_pbjz8x", "commerce.order.updated.v1", Order),
+        (b"id=re_4qqhO89gsT", "commerce.refund.updated.v1", Refund),
+    ],
+)
+def test_mollie_classic_webhook_is_a_reference(
+    make_delivery: Factory, form: bytes, type_: str, entity: type
+) -> None:
+    """Mollie's classic form ``id=...`` (its docs' example) references the object by prefix."""
+    [event] = NORMALIZERS["mollie"](make_delivery("mollie", form))
+    assert event.type == type_
+    assert isinstance(event.data, entity)
+    assert (event.data.id, event.data.hydrated) == (form.decode()[3:], False)
+
+
+def test_mollie_classic_edge_cases(make_delivery: Factory) -> None:
+    """Another prefix is a PlatformEvent; a body that is no id form is malformed."""
+    [other] = NORMALIZERS["mollie"](make_delivery("mollie", b"id=sub_8JfGzs6v3K"))
+    assert isinstance(other.data, PlatformEvent)
+    assert other.data.body == {"id": "sub_8JfGzs6v3K"}
+    for bad in (b"id=a&id=b", b"id=tr_1&x=2", b"nothing", b"id=\xff"):
+        with pytest.raises(MalformedPayloadError):
+            NORMALIZERS["mollie"](make_delivery("mollie", bad))
+
+
+def test_mollie_next_gen_events(make_delivery: Factory) -> None:
+    """A next-gen payment.paid with its embedded payment; one without is a reference."""
+    entity = {"resource": "payment", "id": "tr_5B8cwPMGnU6qLbRvo7qEZo",
+              "amount": {"currency": "EUR", "value": "10.10"}, "status": "paid",
+              "method": "creditcard", "createdAt": "2024-03-20T09:13:37+00:00"}  # fmt: skip
+    body = {"resource": "event", "id": "event_1", "type": "payment.paid",
+            "entityId": entity["id"], "createdAt": "2024-03-20T09:14:00+00:00",
+            "_embedded": {"entity": entity}}  # fmt: skip
+    [paid] = normalize("mollie", body, make_delivery)
+    assert (paid.type, paid.platformtopic) == ("commerce.payment.succeeded.v1", "payment.paid")
+    assert isinstance(paid.data, Payment)
+    assert (str(paid.data.amount), paid.data.currency, paid.data.status) == ("10.10", "EUR", "paid")
+    assert paid.data.method == "creditcard"
+    assert paid.time == datetime(2024, 3, 20, 9, 14, tzinfo=UTC)
+    del body["_embedded"]
+    body["type"] = "payment.expired"
+    [expired] = normalize("mollie", body, make_delivery)
+    assert expired.type == "commerce.payment.cancelled.v1"
+    assert (expired.data.id, expired.data.hydrated) == ("tr_5B8cwPMGnU6qLbRvo7qEZo", False)
+    body["_embedded"] = {"entity": {"id": "tr_2"}}
+    [bare] = normalize("mollie", body, make_delivery)
+    assert isinstance(bare.data, Payment)
+    assert (bare.data.amount, bare.data.currency) == (None, None)
+    [link] = normalize("mollie", {"type": "payment-link.paid", "entityId": "pl_1"}, make_delivery)
+    assert isinstance(link.data, PlatformEvent)
