@@ -27,8 +27,15 @@ class Normalizer(Protocol):
 def make_event(delivery: Verified, entity: Entity, action: str) -> CanonicalEvent:
     """Wrap ``entity`` into the CloudEvents envelope for ``delivery``.
 
-    ``action`` is the verb of the event type (``created``, ``updated``, ``paid``, ...).
+    ``action`` is the verb of the event type (``created``, ``updated``, ``paid``, ...) and
+    one of the entity's ``actions``.
+
+    Raises:
+        ValueError: ``action`` is not one of the entity's (a bug in a normalizer's table).
     """
+    if action not in entity.actions:
+        msg = f"{action!r} is not an action of {entity.entity_type!r}"
+        raise ValueError(msg)
     request = delivery.request
     type_ = event_type(entity.entity_type, action)
     received_at = request.received_at.astimezone(UTC)

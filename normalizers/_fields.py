@@ -23,6 +23,8 @@ from normalizers._errors import MalformedPayloadError
 __all__ = ["Fields", "JsonObject", "parse_json"]
 
 JsonObject = dict[str, JsonValue]
+MS_THRESHOLD = 10**11
+"""A Unix time at or above this is in milliseconds (see ``Fields.take_unix_time``)."""
 
 
 def parse_json(body: bytes) -> JsonValue:
@@ -161,6 +163,23 @@ class Fields:
                 raise self._fail(key, "a time with a UTC offset")
             return parsed.replace(tzinfo=UTC)
         return parsed.astimezone(UTC)
+
+    def take_unix_time(self, key: str) -> datetime | None:
+        """Take a Unix time in seconds, or in milliseconds when above ``MS_THRESHOLD``.
+
+        Lazada documents both units in the same field across its examples; no second-unit
+        time reaches the threshold before the year 5138.
+        """
+        value = self._data.pop(key, None)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._fail(key, "a Unix time")
+        seconds = value / 1000 if abs(value) >= MS_THRESHOLD else value
+        try:
+            return datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise self._fail(key, "a Unix time in range") from exc
 
     def take_object(self, key: str) -> Fields | None:
         """Take a nested object (``None`` when absent or ``null``)."""

@@ -58,7 +58,7 @@ from normalizers.schema import (
 )
 from verifiers import Verified
 
-__all__ = ["order"]
+__all__ = ["address_of", "line_item", "order", "order_customer", "shop_money"]
 
 
 def order(fields: Fields, delivery: Verified) -> Order:
@@ -72,9 +72,9 @@ def order(fields: Fields, delivery: Verified) -> Order:
         else "open"
     )
     refunds = [_refund(refund) for refund in fields.take_objects("refunds")]
-    items = [_line_item(item, currency) for item in fields.take_objects("line_items")]
+    items = [line_item(item, currency) for item in fields.take_objects("line_items")]
     subtotal = fields.take_decimal("total_line_items_price")
-    shipping = _shop_money(fields, "total_shipping_price_set")
+    shipping = shop_money(fields, "total_shipping_price_set")
     tax = fields.take_decimal("total_tax")
     discount = fields.take_decimal("total_discounts")
     total = fields.take_decimal("total_price")
@@ -83,13 +83,13 @@ def order(fields: Fields, delivery: Verified) -> Order:
     return Order(
         id=fields.take_required_id("id"),
         order_id=fields.take_text("name"),
-        customer=_customer(fields),
+        customer=order_customer(fields),
         create_at=fields.take_time("created_at"),
         modified_at=fields.take_time("updated_at"),
         finished_time=fields.take_time("closed_at"),
         currency=currency,
-        shipping_address=_address_of(fields, "shipping_address"),
-        billing_address=_address_of(fields, "billing_address"),
+        shipping_address=address_of(fields, "shipping_address"),
+        billing_address=address_of(fields, "billing_address"),
         payment_method=_payment_method(fields),
         shipping_methods=[
             _shipping_line(x, currency) for x in fields.take_objects("shipping_lines")
@@ -128,12 +128,12 @@ def order(fields: Fields, delivery: Verified) -> Order:
     )
 
 
-def _address_of(fields: Fields, key: str) -> Address | None:
+def address_of(fields: Fields, key: str) -> Address | None:
     value = fields.take_object(key)
     return None if value is None else address(value)
 
 
-def _customer(fields: Fields) -> OrderCustomer | None:
+def order_customer(fields: Fields) -> OrderCustomer | None:
     customer = fields.take_object("customer")
     if customer is None:
         email, phone = fields.peek("email"), fields.peek("phone")
@@ -159,7 +159,7 @@ def _payment_method(fields: Fields) -> PaymentMethod | None:
     return PaymentMethod(name=", ".join(str(name) for name in names))
 
 
-def _line_item(item: Fields, currency: str | None) -> OrderItem:
+def line_item(item: Fields, currency: str | None) -> OrderItem:
     price = item.take_decimal("price")
     quantity = item.take_decimal("quantity")
     subtotal = None if price is None or quantity is None else price * quantity
@@ -231,7 +231,7 @@ def _tax_of(line: Fields) -> Decimal | None:
     return total_of(to_decimal(tax.peek("price"), tax.path, "price") for tax in tax_lines)
 
 
-def _shop_money(fields: Fields, key: str) -> Decimal | None:
+def shop_money(fields: Fields, key: str) -> Decimal | None:
     """Read ``<key>.shop_money.amount`` (the shop-currency amount of a price set)."""
     money_set = fields.peek(key)
     if money_set is None:

@@ -40,17 +40,17 @@ from verifiers import Verified
 __all__ = ["ROUTES", "normalize"]
 
 ROUTES: Mapping[str, Route] = {
-    "order.created": Route(order, "created"),
-    "order.updated": Route(order, "updated"),
-    "order.deleted": Route(reference(Order), "deleted"),
-    "order.restored": Route(order, "restored"),
-    "product.created": Route(product, "created"),
-    "product.updated": Route(product, "updated"),
-    "product.deleted": Route(reference(Product), "deleted"),
-    "product.restored": Route(product, "restored"),
-    "customer.created": Route(customer, "created"),
-    "customer.updated": Route(customer, "updated"),
-    "customer.deleted": Route(reference(Customer), "deleted"),
+    "order.created": Route(order, "created", Order),
+    "order.updated": Route(order, "updated", Order),
+    "order.deleted": Route(reference(Order), "deleted", Order),
+    "order.restored": Route(order, "restored", Order),
+    "product.created": Route(product, "created", Product),
+    "product.updated": Route(product, "updated", Product),
+    "product.deleted": Route(reference(Product), "deleted", Product),
+    "product.restored": Route(product, "restored", Product),
+    "customer.created": Route(customer, "created", Customer),
+    "customer.updated": Route(customer, "updated", Customer),
+    "customer.deleted": Route(reference(Customer), "deleted", Customer),
 }
 """WooCommerce topic -> entity builder and event action; see the module docstring."""
 

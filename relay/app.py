@@ -25,7 +25,6 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from normalizers import NORMALIZERS
-from normalizers.generic import GenericNormalizer
 from normalizers.schema import ENTITY_TOPICS
 from relay import __version__
 from relay.config import RateLimitSettings, Settings
@@ -89,7 +88,7 @@ def build_sources(settings: Settings, keys: KeyStore | None = None) -> dict[str,
             platform=source.platform,
             verifier=verifier,
             secrets=tuple(secrets),
-            normalizer=NORMALIZERS.get(source.platform) or GenericNormalizer(),
+            normalizer=NORMALIZERS[source.platform],  # tests/test_registries.py: same slugs
             rate_limit=_rate_limit(source.rate_limit),
             dedup_ttl_seconds=source.dedup_ttl_seconds,
             keys=keys if uses_keys else None,

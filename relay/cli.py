@@ -191,6 +191,26 @@ def send_sample(
 
 
 @main.group()
+def schema() -> None:
+    """The canonical event schemas (JSON Schema, AsyncAPI)."""
+
+
+@schema.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--prefix", default="commerce", show_default=True, help="Kafka topic prefix.")
+def schema_export(directory: Path, prefix: str) -> None:
+    """Write DIRECTORY/<event type>.json (JSON Schema 2020-12) per event type and asyncapi.json.
+
+    asyncapi.json is an AsyncAPI 3.0.0 document of every topic relay publishes under PREFIX
+    (raw, dlq, one per entity), its key and its messages. Existing files are overwritten.
+    """
+    from relay.schema_export import export_schemas  # noqa: PLC0415 (keeps --help fast)
+
+    for path in export_schemas(directory, prefix):
+        click.echo(path)
+
+
+@main.group()
 def sink() -> None:
     """Run the configured sinks (Kafka consumers that deliver events onward)."""
 

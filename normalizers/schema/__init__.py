@@ -1,8 +1,10 @@
 """The canonical commerce schema v1: the CloudEvents envelope and the entities it carries.
 
-Entities (each an event's ``data``): ``Order``, ``Product``, ``Customer`` and the generic
-``PlatformEvent`` (``ENTITIES``, ``ENTITY_TOPICS``, ``entity_class``). The rest are their
-parts. ``Model.model_json_schema()`` exports any of them as JSON Schema.
+Entities (each an event's ``data``): ``Order``, ``Product``, ``Customer``,
+``InventoryLevel``, ``Shipment``, ``Refund``, ``Return``, ``Payment``, ``Cart``,
+``AppLifecycle`` and the generic ``PlatformEvent`` (``ENTITIES``, ``ENTITY_TOPICS``,
+``EVENT_TYPES``, ``entity_class``). The rest are their parts.
+``Model.model_json_schema()`` exports any of them as JSON Schema.
 """
 
 from normalizers.schema._model import (
@@ -15,10 +17,13 @@ from normalizers.schema._model import (
     UtcDatetime,
 )
 from normalizers.schema.address import Address
+from normalizers.schema.app import AppLifecycle
+from normalizers.schema.cart import Cart
 from normalizers.schema.custom_field import CustomField
 from normalizers.schema.customer import Customer
-from normalizers.schema.entities import ENTITIES, ENTITY_TOPICS, entity_class
+from normalizers.schema.entities import ENTITIES, ENTITY_TOPICS, EVENT_TYPES, entity_class
 from normalizers.schema.envelope import CanonicalEvent, event_id, event_type
+from normalizers.schema.inventory import InventoryLevel
 from normalizers.schema.option import SelectedOption
 from normalizers.schema.order import Order, OrderCustomer
 from normalizers.schema.order_item import OrderItem
@@ -30,21 +35,28 @@ from normalizers.schema.order_status import (
     OrderStatusHistoryItem,
 )
 from normalizers.schema.order_totals import Discount, OrderTotal, OrderTotals
+from normalizers.schema.payment import Payment
 from normalizers.schema.platform_event import PlatformEvent
 from normalizers.schema.product import Product, ProductImage, ProductOption, ProductVariant, Term
+from normalizers.schema.refund import Refund, RefundItem, Return
+from normalizers.schema.shipment import Shipment, ShipmentItem
 
 __all__ = [
     "ENTITIES",
     "ENTITY_TOPICS",
+    "EVENT_TYPES",
     "Address",
+    "AppLifecycle",
     "CanonicalEvent",
     "CanonicalModel",
+    "Cart",
     "Component",
     "CurrencyCode",
     "CustomField",
     "Customer",
     "Discount",
     "Entity",
+    "InventoryLevel",
     "Money",
     "Order",
     "OrderCustomer",
@@ -55,6 +67,7 @@ __all__ = [
     "OrderStatusHistoryItem",
     "OrderTotal",
     "OrderTotals",
+    "Payment",
     "PaymentMethod",
     "PlatformEvent",
     "Product",
@@ -62,7 +75,12 @@ __all__ = [
     "ProductOption",
     "ProductVariant",
     "Quantity",
+    "Refund",
+    "RefundItem",
+    "Return",
     "SelectedOption",
+    "Shipment",
+    "ShipmentItem",
     "ShippingMethod",
     "Term",
     "UtcDatetime",

@@ -89,13 +89,17 @@ class Entity(CanonicalModel):
     """A commerce entity carried as an event's ``data``.
 
     ``entity_type`` names it in event types (``commerce.<entity_type>.<action>.v1``) and
-    ``topic`` is its Kafka topic suffix (``commerce.<topic>``). ``hydrated`` is false for a
-    reference event built from a thin notification that carries little more than the id.
+    ``topic`` is its Kafka topic suffix (``commerce.<topic>``); ``actions`` are the verbs
+    its events may carry, so every event type is known in advance (schema export).
+    ``hydrated`` is false for a reference event built from a thin notification that
+    carries little more than the id.
     Whatever the platform sent that has no field here goes to ``additional_fields``.
     """
 
     entity_type: ClassVar[str]
     topic: ClassVar[str]
+    actions: ClassVar[tuple[str, ...]]
+    """The verbs of its event types; ``make_event`` refuses any other."""
 
     id: str = Field(description="The platform's id of the entity, as a string.")
     hydrated: bool = True

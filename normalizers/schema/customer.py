@@ -22,6 +22,7 @@ class Customer(Entity):
 
     entity_type: ClassVar[str] = "customer"
     topic: ClassVar[str] = "customers"
+    actions: ClassVar[tuple[str, ...]] = ("created", "updated", "deleted", "restored")
 
     email: str | None = None
     first_name: str | None = None

@@ -39,6 +39,19 @@ class Order(Entity):
 
     entity_type: ClassVar[str] = "order"
     topic: ClassVar[str] = "orders"
+    actions: ClassVar[tuple[str, ...]] = (
+        "created",
+        "updated",
+        "paid",
+        "cancelled",
+        "fulfilled",
+        "partially_fulfilled",
+        "edited",
+        "refunded",
+        "archived",
+        "deleted",
+        "restored",
+    )
 
     order_id: str | None = Field(default=None, description="The human order number.")
     customer: OrderCustomer | None = None

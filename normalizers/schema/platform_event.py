@@ -21,6 +21,7 @@ class PlatformEvent(Entity):
 
     entity_type: ClassVar[str] = "platform_event"
     topic: ClassVar[str] = "platform-events"
+    actions: ClassVar[tuple[str, ...]] = ("received",)
 
     platform_topic: str = Field(description="The platform's own event name, e.g. app/uninstalled.")
     body: JsonValue = Field(default=None, description="The parsed JSON body, verbatim.")

@@ -70,6 +70,7 @@ class Product(Entity):
 
     entity_type: ClassVar[str] = "product"
     topic: ClassVar[str] = "products"
+    actions: ClassVar[tuple[str, ...]] = ("created", "updated", "deleted", "restored")
 
     name: str | None = None
     sku: str | None = None

@@ -34,14 +34,13 @@ def test_standard_webhooks_topic_comes_from_the_body_type(make_delivery: Factory
     assert (event.data.id, event.deliveryid) == ("m1", "m1")
 
 
-def test_bigcommerce_topic_comes_from_the_scope(
-    make_delivery: Factory, sample_body: Callable[[str, str], bytes]
-) -> None:
-    """A BigCommerce body's ``scope`` is the platform topic."""
-    raw = sample_body("bigcommerce", "store.product.created.captured")
-    [event] = NORMALIZERS["bigcommerce"](make_delivery("bigcommerce", raw))
-    assert event.data.platform_topic == "store/product/created"
-    assert event.data.body["data"] == {"type": "product", "id": 114}
+def test_an_integer_event_code_becomes_the_topic(make_delivery: Factory) -> None:
+    """A numeric event code in the topic field (a push ``code``) becomes its decimal string."""
+    body = {"code": 3, "shop_id": 1, "data": {"ordersn": "2201"}}
+    [event] = GenericNormalizer(topic_field="code")(make_delivery("shopee", orjson.dumps(body)))
+    assert isinstance(event.data, PlatformEvent)
+    assert event.data.platform_topic == "3"
+    assert event.data.body == body
 
 
 def test_a_topic_from_the_verifier_wins(make_delivery: Factory) -> None:
@@ -56,7 +55,8 @@ def test_a_topic_from_the_verifier_wins(make_delivery: Factory) -> None:
     ("normalizer", "body"),
     [
         (GenericNormalizer(), {"type": "ignored.without.topic_field"}),
-        (GenericNormalizer(topic_field="type"), {"type": 42}),
+        (GenericNormalizer(topic_field="type"), {"type": True}),
+        (GenericNormalizer(topic_field="type"), {"type": 4.5}),
         (GenericNormalizer(topic_field="type"), ["type", "a list"]),
         (GenericNormalizer(topic_field="type"), None),
     ],
@@ -64,7 +64,7 @@ def test_a_topic_from_the_verifier_wins(make_delivery: Factory) -> None:
 def test_no_topic_anywhere_leaves_it_empty(
     make_delivery: Factory, normalizer: GenericNormalizer, body: object
 ) -> None:
-    """Without a header topic or a string topic field the topic is empty; any JSON is kept."""
+    """Without a header topic or a string/integer topic field the topic is empty; JSON is kept."""
     [event] = normalizer(make_delivery("etsy", orjson.dumps(body)))
     assert event.data.platform_topic == ""
     assert event.data.body == body
@@ -86,3 +86,12 @@ def test_same_delivery_same_event_id(make_delivery: Factory) -> None:
     other = normalize(make_delivery("standard_webhooks", raw, delivery_id="msg_2"))
     assert first[0].id == again[0].id
     assert first[0].id != other[0].id
+
+
+def test_a_nested_topic_field_is_a_dotted_path(make_delivery: Factory) -> None:
+    """EBay names its topic in ``metadata.topic``; a missing step leaves the topic empty."""
+    body = {"metadata": {"topic": "MARKETPLACE_ACCOUNT_DELETION"}, "notification": {}}
+    [event] = NORMALIZERS["ebay"](make_delivery("ebay", orjson.dumps(body)))
+    assert event.platformtopic == "MARKETPLACE_ACCOUNT_DELETION"
+    [bare] = NORMALIZERS["ebay"](make_delivery("ebay", orjson.dumps({"metadata": "x"})))
+    assert bare.platformtopic == ""

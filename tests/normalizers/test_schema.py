@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -9,19 +10,28 @@ import orjson
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from normalizers import schema
+from normalizers import make_event, schema
 from normalizers.schema import (
     ENTITIES,
     ENTITY_TOPICS,
+    EVENT_TYPES,
     Address,
+    AppLifecycle,
     CanonicalEvent,
+    Cart,
     Customer,
+    InventoryLevel,
     Order,
     OrderTotals,
+    Payment,
     PlatformEvent,
     Product,
+    Refund,
+    Return,
+    Shipment,
     entity_class,
 )
+from verifiers import Verified
 
 MODELS = [
     getattr(schema, name)
@@ -92,12 +102,52 @@ def test_money_round_trips_exactly() -> None:
 def test_entities_and_their_topics() -> None:
     """Each entity is found by its type name and has its Kafka topic."""
     assert dict(ENTITIES) == {
+        "app": AppLifecycle,
+        "cart": Cart,
         "customer": Customer,
+        "inventory": InventoryLevel,
         "order": Order,
+        "payment": Payment,
         "platform_event": PlatformEvent,
         "product": Product,
+        "refund": Refund,
+        "return": Return,
+        "shipment": Shipment,
     }
-    assert ENTITY_TOPICS == ("customers", "orders", "platform-events", "products")
+    assert ENTITY_TOPICS == (
+        "app-events",
+        "carts",
+        "customers",
+        "inventory",
+        "orders",
+        "payments",
+        "platform-events",
+        "products",
+        "refunds",
+        "returns",
+        "shipments",
+    )
+
+
+def test_event_types_are_every_entity_action() -> None:
+    """EVENT_TYPES holds each entity's versioned type per action, and only those."""
+    assert EVENT_TYPES["commerce.order.created.v1"] is Order
+    assert EVENT_TYPES["commerce.inventory.updated.v1"] is InventoryLevel
+    assert EVENT_TYPES["commerce.app.uninstalled.v1"] is AppLifecycle
+    assert EVENT_TYPES["commerce.cart.converted.v1"] is Cart
+    assert "commerce.inventory.created.v1" not in EVENT_TYPES
+    assert len(EVENT_TYPES) == sum(len(cls.actions) for cls in ENTITIES.values())
+    for type_, cls in EVENT_TYPES.items():
+        assert entity_class(type_) is cls
+
+
+def test_make_event_refuses_an_action_the_entity_lacks(
+    make_delivery: Callable[..., Verified],
+) -> None:
+    """A normalizer table naming an unknown action fails loudly, never emits an unknown type."""
+    delivery = make_delivery("shopify", b"{}", "orders/create")
+    with pytest.raises(ValueError, match="'shipped' is not an action of 'order'"):
+        make_event(delivery, Order(id="1"), "shipped")
 
 
 @pytest.mark.parametrize(
@@ -117,7 +167,7 @@ def test_entity_class_of_an_event_type(event_type: str, entity_type: type) -> No
     "event_type",
     [
         "commerce.order.created.v2",
-        "commerce.cart.created.v1",
+        "commerce.basket.created.v1",
         "order.created",
         "x.order.created.v1",
     ],

@@ -224,12 +224,12 @@ def test_unknown_topic_becomes_a_platform_event(
     make_delivery: Factory, sample_body: Callable[[str, str], bytes]
 ) -> None:
     """A topic without a mapping yields one PlatformEvent carrying the topic and whole body."""
-    raw = sample_body("shopify", "refunds.create")
-    [event] = normalize(make_delivery("shopify", raw, "refunds/create", delivery_id="d-1"))
+    raw = sample_body("shopify", "draft_orders.create")
+    [event] = normalize(make_delivery("shopify", raw, "draft_orders/create", delivery_id="d-1"))
     assert isinstance(event.data, PlatformEvent)
     assert event.type == "commerce.platform_event.received.v1"
     assert event.topic == "platform-events"
-    assert event.data.platform_topic == "refunds/create"
+    assert event.data.platform_topic == "draft_orders/create"
     assert event.data.id == "d-1"
     assert event.data.body == orjson.loads(raw)
 
