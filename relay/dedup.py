@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from cachetools import TTLCache
 from redis.exceptions import RedisError
 
-from relay.errors import RelayError
+from relay.errors import DedupBusyError
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -27,10 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["Claim", "Dedup", "DedupBusyError", "InProcessDedup", "RedisDedup"]
 
 logger = logging.getLogger(__name__)
-
-
-class DedupBusyError(RelayError):
-    """Another replica is still publishing this delivery; the platform should retry later."""
 
 
 class Claim:

@@ -5,7 +5,11 @@ Tree (every name ends in ``Error``)::
     RelayError
     ├── ConfigError          the config file, an environment override or a secret reference is
     │                        unusable; ``key`` names it (``sources[0].secrets[1]``)
-    ├── PublishError         Kafka did not acknowledge every record of a webhook in time -> 503
+    ├── PublishError         Kafka did not acknowledge every record of a webhook in time ->
+    │                        spooled (202) with the spool, else 503
+    ├── SpoolFullError       the spool has no room or cannot be written -> 503
+    ├── DedupBusyError       another replica is still publishing the delivery -> 503
+    ├── KeyFetchError        (relay.keys) a platform's published key could not be fetched
     └── BrokerError          the embedded broker could not be started
 
 The other packages have their own roots (``verifiers.VerificationError`` -> 401,
@@ -15,7 +19,14 @@ mapping from exception to HTTP answer lives in ``relay.webhooks``.
 
 from __future__ import annotations
 
-__all__ = ["BrokerError", "ConfigError", "PublishError", "RelayError"]
+__all__ = [
+    "BrokerError",
+    "ConfigError",
+    "DedupBusyError",
+    "PublishError",
+    "RelayError",
+    "SpoolFullError",
+]
 
 
 class RelayError(Exception):
@@ -38,6 +49,14 @@ class PublishError(RelayError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class SpoolFullError(RelayError):
+    """The spool reached ``spool.max_bytes`` or could not be written; the webhook gets 503."""
+
+
+class DedupBusyError(RelayError):
+    """Another replica is still publishing this delivery; the platform should retry later."""
 
 
 class BrokerError(RelayError):

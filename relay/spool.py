@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from relay.errors import RelayError
+from relay.errors import SpoolFullError
 from relay.publisher import Record
 
 __all__ = ["Entry", "Spool", "SpoolFullError", "decode_records", "encode_records"]
@@ -43,10 +43,6 @@ _U16 = struct.Struct("<H")
 _U32 = struct.Struct("<I")
 _I32 = struct.Struct("<i")
 _READ_CHUNK = 4 * 1024 * 1024
-
-
-class SpoolFullError(RelayError):
-    """The spool reached ``spool.max_bytes``; the webhook is answered 503."""
 
 
 @dataclass(frozen=True, slots=True)
