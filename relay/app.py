@@ -160,6 +160,7 @@ class RelayApp:
             dedup=self.dedup,
             metrics=self.metrics,
             max_body_bytes=settings.server.max_body_bytes,
+            max_header_bytes=settings.server.max_header_bytes,
             retry_after_seconds=settings.server.retry_after_seconds,
             clock=clock,
             spool=self.spool,

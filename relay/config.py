@@ -59,6 +59,7 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_header_bytes: int = Field(default=64 * 1024, ge=1024)
     max_concurrent_requests: int = Field(default=1024, gt=0)
     body_timeout_seconds: float = Field(default=10.0, gt=0)
     retry_after_seconds: int = Field(default=10, ge=1)

@@ -34,7 +34,7 @@ def uvicorn_config(app: RelayApp) -> uvicorn.Config:
         timeout_graceful_shutdown=server.shutdown_timeout_seconds,
         server_header=False,
         date_header=False,
-        h11_max_incomplete_event_size=64 * 1024,
+        h11_max_incomplete_event_size=server.max_header_bytes,
     )
 
 

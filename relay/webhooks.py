@@ -5,6 +5,7 @@ The one mapping from outcome to HTTP answer (DESIGN.md):
 - unknown source: 404 ``{"error":"unknown source"}``
 - a method other than POST that is no platform handshake: 405
 - a body over ``server.max_body_bytes``: 413 ``{"error":"payload too large"}``
+- headers over ``server.max_header_bytes`` in all: 431
 - a platform handshake (ping, challenge): the verifier's ``PlatformReply``
 - ``VerificationError``: 401 ``{"error":"unauthorized"}``; the reason only in log and metric
 - a public key not cached: fetched from its pinned host, then verified again; when the host
@@ -101,6 +102,7 @@ class WebhookReceiver:
         dedup: Dedup,
         metrics: RelayMetrics,
         max_body_bytes: int,
+        max_header_bytes: int = 64 * 1024,
         retry_after_seconds: int,
         clock: Callable[[], datetime],
         spool: Spool | None = None,
@@ -117,6 +119,7 @@ class WebhookReceiver:
         self._dedup = dedup
         self._metrics = metrics
         self._max_body = max_body_bytes
+        self._max_headers = max_header_bytes
         self._retry_after = str(retry_after_seconds).encode()
         self._clock = clock
         self._spool = spool
@@ -183,6 +186,9 @@ class WebhookReceiver:
             await _answer(send, 429, b'{"error":"rate limited"}', ((b"retry-after", retry),))
             return "rate_limited"
         headers = _headers(scope)
+        if sum(len(name) + len(value) for name, value in headers.items()) > self._max_headers:
+            await _answer(send, 431, b'{"error":"request header fields too large"}')
+            return "too_large"
         try:
             async with asyncio.timeout(self._body_timeout):
                 body = await self._read_body(headers, receive)

@@ -387,3 +387,17 @@ async def test_delivery_busy_on_another_replica_is_503(publisher: FakePublisher)
         response = await client.post("/webhooks/src", content=b"{}", headers=SIGNED)
     assert response.status_code == 503
     assert publisher.published == []
+
+
+@pytest.mark.anyio
+async def test_oversized_headers_are_431(publisher: FakePublisher) -> None:
+    """Headers larger than max_header_bytes in all are refused before the body is read."""
+    async with _over(_receiver(publisher, max_header_bytes=2048)) as client:
+        response = await client.post(
+            "/webhooks/src", content=b"{}", headers={**SIGNED, "x-padding": "p" * 4096}
+        )
+    assert (response.status_code, response.json()) == (
+        431,
+        {"error": "request header fields too large"},
+    )
+    assert publisher.published == []
