@@ -13,11 +13,35 @@ from pydantic import Field
 
 from sinks._common import FilterSettings, RetrySettings, SinkSettings
 from sinks.file import FileSinkConfig
+from sinks.http import HttpSinkConfig
+from sinks.kafka import KafkaSinkConfig
+from sinks.nats import NatsSinkConfig
+from sinks.postgres import PostgresSinkConfig
+from sinks.rabbitmq import RabbitMqSinkConfig
+from sinks.redis import RedisSinkConfig
 
-__all__ = ["FileSinkConfig", "FilterSettings", "RetrySettings", "SinkConfig", "SinkSettings"]
+__all__ = [
+    "FileSinkConfig",
+    "FilterSettings",
+    "HttpSinkConfig",
+    "KafkaSinkConfig",
+    "NatsSinkConfig",
+    "PostgresSinkConfig",
+    "RabbitMqSinkConfig",
+    "RedisSinkConfig",
+    "RetrySettings",
+    "SinkConfig",
+    "SinkSettings",
+]
 
 SinkConfig = Annotated[
-    FileSinkConfig,
+    FileSinkConfig
+    | HttpSinkConfig
+    | KafkaSinkConfig
+    | NatsSinkConfig
+    | PostgresSinkConfig
+    | RabbitMqSinkConfig
+    | RedisSinkConfig,
     Field(discriminator="type"),
 ]
 """The union of every sink type's config (discriminated on ``type``)."""

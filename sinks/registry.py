@@ -9,12 +9,24 @@ from typing import Any
 from sinks._base import Sink, SinkContext
 from sinks.config import SinkConfig
 from sinks.file import FileSink
+from sinks.http import HttpSink
+from sinks.kafka import KafkaSink
+from sinks.nats import NatsSink
+from sinks.postgres import PostgresSink
+from sinks.rabbitmq import RabbitMqSink
+from sinks.redis import RedisSink
 
 __all__ = ["SINK_TYPES", "build_sink"]
 
 SINK_TYPES: Mapping[str, Callable[[Any, SinkContext], Sink]] = MappingProxyType(
     {
         "file": FileSink,
+        "http": HttpSink,
+        "kafka": KafkaSink,
+        "nats": NatsSink,
+        "postgres": PostgresSink,
+        "rabbitmq": RabbitMqSink,
+        "redis": RedisSink,
     }
 )
 """Every sink type by its config ``type``."""
