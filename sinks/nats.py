@@ -8,6 +8,8 @@ subjects and window updated) at start. A publish returns only after JetStream's 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = ["NatsSink", "NatsSinkConfig"]
 
+logger = logging.getLogger(__name__)
+
 
 class NatsSinkConfig(SinkSettings):
     """Publish events to a JetStream stream."""
@@ -35,6 +39,10 @@ class NatsSinkConfig(SinkSettings):
     create_stream: bool = True
     duplicate_window_seconds: float = Field(default=120.0, gt=0)
     timeout_seconds: float = Field(default=5.0, gt=0)
+
+
+async def _log_error(exc: Exception) -> None:
+    logger.warning("nats connection error", extra={"error": exc.__class__.__name__})
 
 
 class NatsSink:
@@ -64,6 +72,7 @@ class NatsSink:
             reconnect_time_wait=0.2,
             connect_timeout=config.timeout_seconds,
             allow_reconnect=True,
+            error_cb=_log_error,
         )
         self._js = self._client.jetstream(timeout=config.timeout_seconds)
         if config.create_stream:
@@ -88,13 +97,10 @@ class NatsSink:
         if js is None:
             raise RuntimeError("nats sink not started")
         subject = f"{self._config.subject_prefix}.{event.type}"
+        headers = {"Nats-Msg-Id": event.id, "Content-Type": "application/cloudevents+json"}
         try:
-            await js.publish(
-                subject,
-                event.body,
-                stream=self._config.stream,
-                headers={"Nats-Msg-Id": event.id, "Content-Type": "application/cloudevents+json"},
-            )
+            async with asyncio.timeout(self._config.timeout_seconds):  # also while reconnecting
+                await js.publish(subject, event.body, stream=self._config.stream, headers=headers)
         except MaxPayloadError:
             raise DeliveryError(
                 "nats_too_large", "over the server's max_payload", retriable=False

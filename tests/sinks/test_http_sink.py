@@ -1,0 +1,214 @@
+"""The http sink against a real local HTTP server (uvicorn), signatures checked by the reference."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from typing import Any
+
+import orjson
+import pytest
+import uvicorn
+from _kafka import read_topic
+from _sink_contract import SinkContract
+from _sink_harness import make_event, produce, running, sink_config, wait_for
+from standardwebhooks.webhooks import Webhook
+
+from relay.embedded import free_port
+from sinks import SinkGoneError, dlq_topic
+from sinks._errors import DeliveryError
+from sinks.http import check_address
+
+pytestmark = pytest.mark.integration
+
+SECRET = "whsec_" + base64.b64encode(b"sink-contract-test-key-32-bytes!").decode()
+
+
+class HttpTarget:
+    """A uvicorn server on 127.0.0.1 that verifies each delivery's Standard Webhooks signature."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.events: list[dict[str, Any]] = []
+        self.answers: dict[str, list[int]] = {}  # event id -> statuses to answer first
+        self.unverified = 0
+        self._server: uvicorn.Server | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {k.decode(): v.decode() for k, v in scope["headers"]}
+        event = orjson.loads(body)
+        status = 200
+        queued = self.answers.get(event["id"])
+        if queued:
+            status = queued.pop(0)
+        else:
+            try:
+                Webhook(SECRET).verify(body, headers)
+            except Exception:  # noqa: BLE001 (counted and asserted on)
+                self.unverified += 1
+            if headers.get("webhook-id") != event["id"]:
+                self.unverified += 1
+            self.events.append(event)
+        extra = [(b"retry-after", b"0")] if status in {429, 503} else []
+        await send({"type": "http.response.start", "status": status, "headers": extra})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def prepare(self) -> dict[str, Any]:
+        await self.bring_up()
+        return {
+            "url": f"http://127.0.0.1:{self.port}/hook",
+            "secret": "env:T_SINK_WHSEC",
+            "allow_private_networks": True,
+            "timeout_seconds": 2,
+        }
+
+    async def received(self) -> list[dict[str, Any]]:
+        assert self.unverified == 0
+        return list(self.events)
+
+    async def take_down(self) -> None:
+        if self._server is not None and self._task is not None:
+            self._server.should_exit = True
+            await self._task
+            self._server = None
+
+    async def bring_up(self) -> None:
+        if self._server is not None:
+            return
+        config = uvicorn.Config(
+            self, host="127.0.0.1", port=self.port, log_level="error", lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._task = asyncio.create_task(self._server.serve())
+        await wait_for(lambda: _started(self._server), 10, "the HTTP server")
+
+    async def cleanup(self) -> None:
+        await self.take_down()
+
+
+async def _started(server: uvicorn.Server | None) -> bool:
+    return server is not None and server.started
+
+
+class TestHttpSink(SinkContract):
+    """The contract for ``type: http``."""
+
+    sink_type = "http"
+
+    @pytest.fixture
+    def target(self, monkeypatch: pytest.MonkeyPatch) -> HttpTarget:
+        """A fresh local server; the signing secret in the environment."""
+        monkeypatch.setenv("T_SINK_WHSEC", SECRET)
+        return HttpTarget()
+
+    def test_answers_map_to_retry_dead_letter_and_stop(
+        self, target: HttpTarget, kafka_bootstrap: str, topic_prefix: str
+    ) -> None:
+        """503 then 429 are retried, 400 is dead-lettered after one attempt, 410 stops the sink."""
+
+        async def scenario() -> None:
+            keys = await self._setup(target, kafka_bootstrap, topic_prefix)
+            try:
+                flaky, bad, gone = make_event("a", 0), make_event("b", 0), make_event("c", 0)
+                target.answers = {flaky.id: [503, 429], bad.id: [400], gone.id: [410] * 100}
+                await produce(kafka_bootstrap, topic_prefix, [flaky, bad])
+                async with running(kafka_bootstrap, topic_prefix, self._config(keys)) as sink:
+                    await wait_for(lambda: _has(target, flaky.id), 20, "the flaky event")
+                    await wait_for(
+                        lambda: _is(sink.value("relay_sink_dead_letters_total"), 1), 10, "DLQ"
+                    )
+                    assert sink.value("relay_sink_deliveries_total", outcome="retried") == 2
+                    await produce(kafka_bootstrap, topic_prefix, [gone])
+                    assert sink.task is not None
+                    with pytest.raises(SinkGoneError, match="410"):
+                        await asyncio.wait_for(sink.task, 20)
+                letters = await asyncio.to_thread(
+                    read_topic, kafka_bootstrap, dlq_topic(topic_prefix, self.name), until=bool
+                )
+                (letter,) = letters
+                assert letter.headers["relay-dlq-reason"] == b"http_400"
+                assert letter.headers["relay-dlq-attempts"] == b"1"
+                assert orjson.loads(letter.value or b"")["id"] == bad.id
+                assert [e["id"] for e in target.events] == [flaky.id]
+            finally:
+                await target.cleanup()
+
+        asyncio.run(scenario())
+
+    def test_private_addresses_are_refused_without_the_flag(
+        self, target: HttpTarget, kafka_bootstrap: str, topic_prefix: str
+    ) -> None:
+        """A loopback target without allow_private_networks is dead-lettered, never called."""
+
+        async def scenario() -> None:
+            keys = await self._setup(target, kafka_bootstrap, topic_prefix)
+            try:
+                event = make_event("a", 0)
+                await produce(kafka_bootstrap, topic_prefix, [event])
+                config = self._config({**keys, "allow_private_networks": False})
+                async with running(kafka_bootstrap, topic_prefix, config) as sink:
+                    await wait_for(
+                        lambda: _is(sink.value("relay_sink_dead_letters_total"), 1), 20, "DLQ"
+                    )
+                assert target.events == []
+            finally:
+                await target.cleanup()
+
+        asyncio.run(scenario())
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "169.254.169.254",
+        "::1",
+        "fd00::1",
+        "::ffff:10.0.0.1",
+        "0.0.0.0",  # noqa: S104 (an address under test, nothing binds)
+        "224.0.0.1",
+    ],
+)
+def test_check_address_refuses_internal_ranges(address: str) -> None:
+    """Loopback, private, link-local (cloud metadata), unspecified and multicast are refused."""
+    with pytest.raises(DeliveryError, match="non-public") as caught:
+        check_address(address)
+    assert caught.value.retriable is False
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"])
+def test_check_address_allows_public_addresses(address: str) -> None:
+    """Public unicast addresses pass."""
+    check_address(address)
+
+
+def test_an_ed25519_public_key_cannot_sign(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whpk_ secret (a public key) is refused at start with the key named."""
+    from relay.secrets import resolve_secret  # noqa: PLC0415
+    from sinks import SinkConfigError, SinkContext  # noqa: PLC0415
+    from sinks.http import HttpSink  # noqa: PLC0415
+
+    monkeypatch.setenv("T_WHPK", "whpk_" + base64.b64encode(bytes(32)).decode())
+    config = sink_config("h", type="http", url="https://example.com/", secret="env:T_WHPK")
+    context = SinkContext(topic_prefix="p", kafka_options={}, resolve_secret=resolve_secret)
+    with pytest.raises(SinkConfigError, match=r"sinks\[h\]\.secret"):
+        HttpSink(config, context)  # type: ignore[arg-type]
+
+
+async def _has(target: HttpTarget, event_id: str) -> bool:
+    return any(e["id"] == event_id for e in target.events)
+
+
+async def _is(value: float, expected: float) -> bool:
+    return value == expected

@@ -1,0 +1,79 @@
+"""The rabbitmq sink against the real RabbitMQ, outages through a TCP proxy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aio_pika
+import orjson
+import pytest
+from _sink_contract import SinkContract
+from _sink_harness import TcpProxy
+
+pytestmark = pytest.mark.integration
+
+URL = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+class RabbitTarget:
+    """An exchange and a queue bound to every type, of this test's own."""
+
+    def __init__(self, suffix: str) -> None:
+        self.exchange = f"relaytest.{suffix}"
+        self.queue = f"relaytest.{suffix}.all"
+        self.proxy = TcpProxy("127.0.0.1", 5672)
+        self.seen: list[dict[str, Any]] = []
+
+    async def prepare(self) -> dict[str, Any]:
+        connection = await aio_pika.connect(URL)
+        async with connection:
+            channel = await connection.channel()
+            exchange = await channel.declare_exchange(
+                self.exchange, aio_pika.ExchangeType.TOPIC, durable=True
+            )
+            queue = await channel.declare_queue(self.queue, durable=True)
+            await queue.bind(exchange, "#")
+        await self.proxy.up()
+        return {
+            "url": f"amqp://guest:guest@127.0.0.1:{self.proxy.port}/",
+            "exchange": self.exchange,
+            "timeout_seconds": 2,
+        }
+
+    async def received(self) -> list[dict[str, Any]]:
+        connection = await aio_pika.connect(URL)
+        async with connection:
+            channel = await connection.channel()
+            queue = await channel.get_queue(self.queue)
+            while (message := await queue.get(no_ack=True, fail=False)) is not None:
+                assert message.delivery_mode == aio_pika.DeliveryMode.PERSISTENT
+                event = orjson.loads(message.body)
+                assert message.message_id == event["id"]
+                self.seen.append(event)
+        return list(self.seen)
+
+    async def take_down(self) -> None:
+        await self.proxy.down()
+
+    async def bring_up(self) -> None:
+        if self.proxy._server is None:
+            await self.proxy.up()
+
+    async def cleanup(self) -> None:
+        await self.proxy.down()
+        connection = await aio_pika.connect(URL)
+        async with connection:
+            channel = await connection.channel()
+            await channel.queue_delete(self.queue)
+            await channel.exchange_delete(self.exchange)
+
+
+class TestRabbitMqSink(SinkContract):
+    """The contract for ``type: rabbitmq``."""
+
+    sink_type = "rabbitmq"
+
+    @pytest.fixture
+    def target(self, topic_prefix: str) -> RabbitTarget:
+        """A fresh exchange and queue."""
+        return RabbitTarget(topic_prefix)
