@@ -132,6 +132,10 @@ async def _start_offsets(
             return {tp: min(start, end) for tp, end in ends.items()}
         stamp = int(start.timestamp() * 1000)
         found = await consumer.offsets_for_times(dict.fromkeys(partitions, stamp))
-        return {tp: (hit.offset if hit is not None else ends[tp]) for tp, hit in found.items()}
+        # No record at or after the time: None (Kafka), or timestamp -1 (Tansu): start at the end.
+        return {
+            tp: hit.offset if hit is not None and hit.timestamp >= 0 else ends[tp]
+            for tp, hit in found.items()
+        }
     finally:
         await consumer.stop()

@@ -45,3 +45,9 @@ class SinkContext:
     create_topics: bool = True
     topic_partitions: int = 6
     topic_replication_factor: int = 1
+
+    def secret_value(self, sink: str, key: str, ref: str | None) -> str | None:
+        """Resolve sink ``sink``'s secret reference ``ref`` of setting ``key`` (``None``: unset)."""
+        if ref is None:
+            return None
+        return self.resolve_secret(ref, f"sinks[{sink}].{key}").value

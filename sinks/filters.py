@@ -46,5 +46,5 @@ class EventFilter:
             return True
         try:
             return bool(self.expression.search(event.document))
-        except JMESPathError:  # e.g. a comparison of mismatched types in this event
+        except (JMESPathError, TypeError, ValueError):  # e.g. comparing mismatched types
             return False

@@ -50,11 +50,7 @@ class NatsSink:
 
     def __init__(self, config: NatsSinkConfig, context: SinkContext) -> None:
         self._config = config
-        self._token = (
-            context.resolve_secret(config.token, f"sinks[{config.name}].token").value
-            if config.token
-            else None
-        )
+        self._token = context.secret_value(config.name, "token", config.token)
         self._client: Client | None = None
         self._js: JetStreamContext | None = None
 

@@ -83,11 +83,7 @@ class PostgresSink:
 
     def __init__(self, config: PostgresSinkConfig, context: SinkContext) -> None:
         self._config = config
-        self._password = (
-            context.resolve_secret(config.password, f"sinks[{config.name}].password").value
-            if config.password
-            else None
-        )
+        self._password = context.secret_value(config.name, "password", config.password)
         self._conn: psycopg.AsyncConnection[Any] | None = None
         self._lock = asyncio.Lock()
         self._batches: GroupCommit[SinkEvent] = GroupCommit(self._write, max_batch=config.max_batch)

@@ -40,11 +40,7 @@ class RabbitMqSink:
 
     def __init__(self, config: RabbitMqSinkConfig, context: SinkContext) -> None:
         self._config = config
-        self._password = (
-            context.resolve_secret(config.password, f"sinks[{config.name}].password").value
-            if config.password
-            else None
-        )
+        self._password = context.secret_value(config.name, "password", config.password)
         self._connection: AbstractRobustConnection | None = None
         self._exchange: AbstractExchange | None = None
 

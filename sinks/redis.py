@@ -57,11 +57,7 @@ class RedisSink:
 
     def __init__(self, config: RedisSinkConfig, context: SinkContext) -> None:
         self._config = config
-        self._password = (
-            context.resolve_secret(config.password, f"sinks[{config.name}].password").value
-            if config.password
-            else None
-        )
+        self._password = context.secret_value(config.name, "password", config.password)
         self._redis: Redis | None = None
         self._script: AsyncScript | None = None
 

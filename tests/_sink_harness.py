@@ -186,6 +186,32 @@ class TcpProxy:
         self._writers.difference_update((writer, up_writer))
 
 
+class ProxiedTarget:
+    """A target the sink reaches through a ``TcpProxy`` to ``host:port``."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.proxy = TcpProxy(host, port)
+
+    async def take_down(self) -> None:
+        """Cut the sink off the service."""
+        await self.proxy.down()
+
+    async def bring_up(self) -> None:
+        """Let the sink reach the service again."""
+        if self.proxy._server is None:
+            await self.proxy.up()
+
+
+async def read_body(receive: Callable[[], Awaitable[dict[str, Any]]]) -> bytes:
+    """The whole body of an ASGI request."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            return body
+
+
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     try:
         while chunk := await reader.read(65536):

@@ -11,7 +11,7 @@ import pytest
 import uvicorn
 from _kafka import read_topic
 from _sink_contract import SinkContract
-from _sink_harness import make_event, produce, running, sink_config, wait_for
+from _sink_harness import events_for, make_event, produce, read_body, running, sink_config, wait_for
 from standardwebhooks.webhooks import Webhook
 
 from relay.embedded import free_port
@@ -32,20 +32,24 @@ class HttpTarget:
         self.events: list[dict[str, Any]] = []
         self.answers: dict[str, list[int]] = {}  # event id -> statuses to answer first
         self.unverified = 0
+        self.slow: dict[str, float] = {}  # partition key -> seconds to wait before answering
+        self.concurrent = 0
+        self.max_concurrent = 0
         self._server: uvicorn.Server | None = None
         self._task: asyncio.Task[None] | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         headers = {k.decode(): v.decode() for k, v in scope["headers"]}
         event = orjson.loads(body)
+        self.concurrent += 1
+        self.max_concurrent = max(self.max_concurrent, self.concurrent)
+        try:
+            await asyncio.sleep(self.slow.get(event["partitionkey"], 0.01))  # the target's pace
+        finally:
+            self.concurrent -= 1
         status = 200
         queued = self.answers.get(event["id"])
         if queued:
@@ -115,55 +119,71 @@ class TestHttpSink(SinkContract):
     ) -> None:
         """503 then 429 are retried, 400 is dead-lettered after one attempt, 410 stops the sink."""
 
-        async def scenario() -> None:
-            keys = await self._setup(target, kafka_bootstrap, topic_prefix)
-            try:
-                flaky, bad, gone = make_event("a", 0), make_event("b", 0), make_event("c", 0)
-                target.answers = {flaky.id: [503, 429], bad.id: [400], gone.id: [410] * 100}
-                await produce(kafka_bootstrap, topic_prefix, [flaky, bad])
-                async with running(kafka_bootstrap, topic_prefix, self._config(keys)) as sink:
-                    await wait_for(lambda: _has(target, flaky.id), 20, "the flaky event")
-                    await wait_for(
-                        lambda: _is(sink.value("relay_sink_dead_letters_total"), 1), 10, "DLQ"
-                    )
-                    assert sink.value("relay_sink_deliveries_total", outcome="retried") == 2
-                    await produce(kafka_bootstrap, topic_prefix, [gone])
-                    assert sink.task is not None
-                    with pytest.raises(SinkGoneError, match="410"):
-                        await asyncio.wait_for(sink.task, 20)
-                letters = await asyncio.to_thread(
-                    read_topic, kafka_bootstrap, dlq_topic(topic_prefix, self.name), until=bool
+        async def body(keys: dict[str, Any]) -> None:
+            flaky, bad, gone = make_event("a", 0), make_event("b", 0), make_event("c", 0)
+            target.answers = {flaky.id: [503, 429], bad.id: [400], gone.id: [410] * 100}
+            await produce(kafka_bootstrap, topic_prefix, [flaky, bad])
+            async with running(kafka_bootstrap, topic_prefix, self._config(keys)) as sink:
+                await wait_for(lambda: _has(target, flaky.id), 20, "the flaky event")
+                await wait_for(
+                    lambda: _is(sink.value("relay_sink_dead_letters_total"), 1), 10, "DLQ"
                 )
-                (letter,) = letters
-                assert letter.headers["relay-dlq-reason"] == b"http_400"
-                assert letter.headers["relay-dlq-attempts"] == b"1"
-                assert orjson.loads(letter.value or b"")["id"] == bad.id
-                assert [e["id"] for e in target.events] == [flaky.id]
-            finally:
-                await target.cleanup()
+                assert sink.value("relay_sink_deliveries_total", outcome="retried") == 2
+                await produce(kafka_bootstrap, topic_prefix, [gone])
+                assert sink.task is not None
+                with pytest.raises(SinkGoneError, match="410"):
+                    await asyncio.wait_for(sink.task, 20)
+            letters = await asyncio.to_thread(
+                read_topic, kafka_bootstrap, dlq_topic(topic_prefix, self.name), until=bool
+            )
+            (letter,) = letters
+            assert letter.headers["relay-dlq-reason"] == b"http_400"
+            assert letter.headers["relay-dlq-attempts"] == b"1"
+            assert orjson.loads(letter.value or b"")["id"] == bad.id
+            assert [e["id"] for e in target.events] == [flaky.id]
 
-        asyncio.run(scenario())
+        self._run(target, kafka_bootstrap, topic_prefix, body)
+
+    def test_a_slow_key_neither_stalls_others_nor_loses_the_group(
+        self, target: HttpTarget, kafka_bootstrap: str, topic_prefix: str
+    ) -> None:
+        """One key slower than the session timeout holds one slot; the others flow past it."""
+
+        async def body(keys: dict[str, Any]) -> None:
+            slow = make_event("slow", 0)
+            target.slow = {slow.partitionkey: 4.0}  # > session_timeout_ms (1.5 s)
+            others = events_for(keys=6, per_key=5)
+            await produce(kafka_bootstrap, topic_prefix, [slow, *others])
+            config = self._config(
+                keys, max_in_flight=3, max_pending_per_partition=4, timeout_seconds=10
+            )
+            async with running(kafka_bootstrap, topic_prefix, config) as sink:
+                await self._all_present(target, others, 30)
+                assert slow.id not in {e["id"] for e in target.events}  # still in flight
+                await self._all_present(target, [slow], 30)
+                assert sink.runner.group_id == f"relay-sink-{self.name}"
+            assert 1 < target.max_concurrent <= 3
+            ids = [e["id"] for e in target.events]
+            assert len(ids) == len(set(ids)) == len(others) + 1  # no rebalance, no redelivery
+
+        self._run(target, kafka_bootstrap, topic_prefix, body)
 
     def test_private_addresses_are_refused_without_the_flag(
         self, target: HttpTarget, kafka_bootstrap: str, topic_prefix: str
     ) -> None:
         """A loopback target without allow_private_networks is dead-lettered, never called."""
 
-        async def scenario() -> None:
-            keys = await self._setup(target, kafka_bootstrap, topic_prefix)
-            try:
-                event = make_event("a", 0)
-                await produce(kafka_bootstrap, topic_prefix, [event])
-                config = self._config({**keys, "allow_private_networks": False})
-                async with running(kafka_bootstrap, topic_prefix, config) as sink:
-                    await wait_for(
-                        lambda: _is(sink.value("relay_sink_dead_letters_total"), 1), 20, "DLQ"
-                    )
-                assert target.events == []
-            finally:
-                await target.cleanup()
+        async def body(keys: dict[str, Any]) -> None:
+            event = make_event("a", 0)
+            await produce(kafka_bootstrap, topic_prefix, [event])
+            config = self._config({**keys, "allow_private_networks": False})
+            async with running(kafka_bootstrap, topic_prefix, config) as sink:
+                await wait_for(
+                    lambda: _is(sink.value("relay_sink_dead_letters_total"), 1), 20, "DLQ"
+                )
+            assert target.events == []
 
-        asyncio.run(scenario())
+        self._run(target, kafka_bootstrap, topic_prefix, body)
 
 
 @pytest.mark.parametrize(

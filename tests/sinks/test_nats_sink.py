@@ -9,19 +9,19 @@ import nats
 import orjson
 import pytest
 from _sink_contract import SinkContract
-from _sink_harness import TcpProxy
+from _sink_harness import ProxiedTarget
 from nats.js.errors import NotFoundError
 
 pytestmark = pytest.mark.integration
 
 
-class NatsTarget:
+class NatsTarget(ProxiedTarget):
     """A JetStream stream and subject prefix of this test's own."""
 
     def __init__(self, suffix: str) -> None:
+        super().__init__("127.0.0.1", 4222)
         self.stream = f"RELAYTEST_{suffix}"
         self.subjects = f"relaytest.{suffix}"
-        self.proxy = TcpProxy("127.0.0.1", 4222)
 
     async def prepare(self) -> dict[str, Any]:
         await self.proxy.up()
@@ -49,13 +49,6 @@ class NatsTarget:
             return events
         finally:
             await client.close()
-
-    async def take_down(self) -> None:
-        await self.proxy.down()
-
-    async def bring_up(self) -> None:
-        if self.proxy._server is None:
-            await self.proxy.up()
 
     async def cleanup(self) -> None:
         await self.proxy.down()

@@ -8,20 +8,20 @@ import aio_pika
 import orjson
 import pytest
 from _sink_contract import SinkContract
-from _sink_harness import TcpProxy
+from _sink_harness import ProxiedTarget
 
 pytestmark = pytest.mark.integration
 
 URL = "amqp://guest:guest@127.0.0.1:5672/"
 
 
-class RabbitTarget:
+class RabbitTarget(ProxiedTarget):
     """An exchange and a queue bound to every type, of this test's own."""
 
     def __init__(self, suffix: str) -> None:
+        super().__init__("127.0.0.1", 5672)
         self.exchange = f"relaytest.{suffix}"
         self.queue = f"relaytest.{suffix}.all"
-        self.proxy = TcpProxy("127.0.0.1", 5672)
         self.seen: list[dict[str, Any]] = []
 
     async def prepare(self) -> dict[str, Any]:
@@ -51,13 +51,6 @@ class RabbitTarget:
                 assert message.message_id == event["id"]
                 self.seen.append(event)
         return list(self.seen)
-
-    async def take_down(self) -> None:
-        await self.proxy.down()
-
-    async def bring_up(self) -> None:
-        if self.proxy._server is None:
-            await self.proxy.up()
 
     async def cleanup(self) -> None:
         await self.proxy.down()

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import orjson
 import pytest
 from _sink_contract import SinkContract
-from _sink_harness import TOPIC, TcpProxy, make_event, produce, running, wait_for
+from _sink_harness import TOPIC, ProxiedTarget, make_event, produce, running, wait_for
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 pytestmark = pytest.mark.integration
 
 
-class RedisTarget:
+class RedisTarget(ProxiedTarget):
     """A stream prefix of this test's own."""
 
     def __init__(self, prefix: str, topic_prefix: str) -> None:
+        super().__init__("127.0.0.1", 6379)
         self.prefix = prefix
         self.stream = f"{prefix}:{topic_prefix}.{TOPIC}"
-        self.proxy = TcpProxy("127.0.0.1", 6379)
         self.redis = Redis(host="127.0.0.1", port=6379)
 
     async def prepare(self) -> dict[str, Any]:
@@ -38,13 +37,6 @@ class RedisTarget:
         except ResponseError:
             return []
         return [orjson.loads(fields[b"event"]) for _, fields in entries]
-
-    async def take_down(self) -> None:
-        await self.proxy.down()
-
-    async def bring_up(self) -> None:
-        if self.proxy._server is None:
-            await self.proxy.up()
 
     async def cleanup(self) -> None:
         await self.proxy.down()
@@ -69,25 +61,19 @@ class TestRedisSink(SinkContract):
     ) -> None:
         """The same event consumed twice (a replayed record) is one stream entry."""
 
-        async def scenario() -> None:
-            keys = await self._setup(target, kafka_bootstrap, topic_prefix)
-            try:
-                event, sentinel = make_event("a", 0), make_event("a", 1)
-                await produce(kafka_bootstrap, topic_prefix, [event, event, sentinel])
-                async with running(kafka_bootstrap, topic_prefix, self._config(keys)) as sink:
-                    await self._all_present(target, [event, sentinel], 30)
-                    await wait_for(
-                        lambda: _is(
-                            sink.value("relay_sink_deliveries_total", outcome="delivered"), 3
-                        ),
-                        10,
-                        "3",
-                    )
-                assert [e["id"] for e in await target.received()] == [event.id, sentinel.id]
-            finally:
-                await target.cleanup()
+        async def body(keys: dict[str, Any]) -> None:
+            event, sentinel = make_event("a", 0), make_event("a", 1)
+            await produce(kafka_bootstrap, topic_prefix, [event, event, sentinel])
+            async with running(kafka_bootstrap, topic_prefix, self._config(keys)) as sink:
+                await self._all_present(target, [event, sentinel], 30)
+                await wait_for(
+                    lambda: _is(sink.value("relay_sink_deliveries_total", outcome="delivered"), 3),
+                    10,
+                    "3",
+                )
+            assert [e["id"] for e in await target.received()] == [event.id, sentinel.id]
 
-        asyncio.run(scenario())
+        self._run(target, kafka_bootstrap, topic_prefix, body)
 
 
 async def _is(value: float, expected: float) -> bool:
