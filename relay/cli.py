@@ -96,10 +96,12 @@ def check_config(config_path: Path) -> None:
     resolved to check they exist but never printed.
     """
     from relay.app import build_sources  # noqa: PLC0415 (keeps --help fast)
+    from relay.sinking import check_sinks  # noqa: PLC0415 (keeps --help fast)
 
     settings = _load(config_path)
     try:
         build_sources(settings)
+        check_sinks(settings)
     except ConfigError as exc:
         raise click.ClickException(f"invalid configuration: {exc}") from exc
     click.echo(
@@ -206,8 +208,16 @@ def sink() -> None:
 @click.option(
     "--metrics-port", type=int, default=None, help="Serve Prometheus /metrics on this port."
 )
+@click.option(
+    "--metrics-host", default="127.0.0.1", show_default=True, help="Address of --metrics-port."
+)
 def sink_run(
-    name: str | None, *, run_all: bool, config_path: Path | None, metrics_port: int | None
+    name: str | None,
+    *,
+    run_all: bool,
+    config_path: Path | None,
+    metrics_port: int | None,
+    metrics_host: str,
 ) -> None:
     """Run sink NAME (or --all) until SIGTERM/SIGINT (at-least-once delivery).
 
@@ -219,7 +229,7 @@ def sink_run(
     if run_all == (name is not None):
         raise click.UsageError("give a sink NAME or --all")
     configs = list(settings.sinks) if run_all else [_sink_config(settings, name)]
-    sys.exit(_run(run_sink(settings, configs, _sink_metrics(metrics_port))))
+    sys.exit(_run(run_sink(settings, configs, _sink_metrics(metrics_port, metrics_host))))
 
 
 @sink.command("replay")
@@ -265,14 +275,14 @@ def _sink_config(settings: Settings, name: str | None) -> SinkConfig:
     return config
 
 
-def _sink_metrics(port: int | None) -> SinkMetrics:
+def _sink_metrics(port: int | None, host: str = "127.0.0.1") -> SinkMetrics:
     from prometheus_client import start_http_server  # noqa: PLC0415 (keeps --help fast)
 
     from sinks.metrics import SinkMetrics  # noqa: PLC0415 (keeps --help fast)
 
     metrics = SinkMetrics()
     if port is not None:
-        start_http_server(port, addr="127.0.0.1", registry=metrics.registry)
+        start_http_server(port, addr=host, registry=metrics.registry)
     return metrics
 
 

@@ -17,13 +17,20 @@ from relay.config import Settings
 from relay.errors import ConfigError
 from relay.publisher import kafka_client_options
 from relay.secrets import resolve_secret
-from sinks import SinkContext, SinkGoneError, dlq_topic
+from sinks import SinkConfigError, SinkContext, SinkGoneError, dlq_topic
 from sinks.config import SinkConfig
 from sinks.metrics import SinkMetrics
 from sinks.registry import build_sink
 from sinks.runner import RunMode, SinkRunner
 
-__all__ = ["parse_start", "redrive_sink", "replay_sink", "run_sinks", "sink_context"]
+__all__ = [
+    "check_sinks",
+    "parse_start",
+    "redrive_sink",
+    "replay_sink",
+    "run_sinks",
+    "sink_context",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +49,16 @@ def sink_context(settings: Settings) -> SinkContext:
         topic_partitions=kafka.topic_partitions,
         topic_replication_factor=kafka.topic_replication_factor,
     )
+
+
+def check_sinks(settings: Settings) -> None:
+    """Build every sink (resolving its secrets) without connecting; raise ``ConfigError``."""
+    context = sink_context(settings)
+    for config in settings.sinks:
+        try:
+            build_sink(config, context)
+        except SinkConfigError as exc:
+            raise ConfigError(exc.key, exc.message) from exc
 
 
 def parse_start(value: str) -> int | datetime:

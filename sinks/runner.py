@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
+import stamina
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaError
 
@@ -108,7 +109,7 @@ class SinkRunner:
         self._consumer = consumer
         await self.dead_letters.start()
         try:
-            await self._sink.start()
+            await self._start_sink()
             await consumer.start()
             try:
                 await self._subscribe(consumer)
@@ -122,6 +123,22 @@ class SinkRunner:
             logger.info("sink stopped", extra={"sink": self.name})
         if self._fatal is not None:
             raise self._fatal
+
+    async def _start_sink(self) -> None:
+        """Start the sink, retrying (the target may be down) within the retry policy."""
+        retry = self.config.retry
+        async for attempt in stamina.retry_context(
+            on=Exception,
+            attempts=retry.attempts,
+            timeout=retry.timeout_seconds,
+            wait_initial=retry.wait_initial_seconds,
+            wait_max=retry.wait_max_seconds,
+            wait_jitter=retry.wait_jitter_seconds,
+        ):
+            with attempt:
+                if attempt.num > 1:
+                    logger.warning("sink start failed, retrying", extra={"sink": self.name})
+                await self._sink.start()
 
     async def _subscribe(self, consumer: AIOKafkaConsumer) -> None:
         mode = self.mode
@@ -181,9 +198,7 @@ class SinkRunner:
                 offsets = self._offsets.get(tp)
                 if offsets is not None:
                     offsets.finish(record.offset)
-        except asyncio.CancelledError:
-            raise
-        except BaseException as exc:  # SinkGoneError or a bug: stop the sink, say why
+        except Exception as exc:  # SinkGoneError or a bug: stop the sink, say why
             logger.exception("sink failed", extra={"sink": self.name})
             self._fatal = exc
         finally:
