@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from dataclasses import dataclass
 
@@ -89,31 +90,52 @@ class Deliverer:
         self.metrics.delivery_seconds.labels(self.name).observe(time.monotonic() - fetched_at)
 
     async def _deliver(self, event: SinkEvent) -> tuple[int, Exception | None]:
-        """Try until delivered or given up; return the attempts and the final error, if any."""
+        """Try until delivered or given up; return the attempts and the final error, if any.
+
+        The first attempt runs without the retry machinery (the common case costs nothing);
+        after a retriable failure, stamina retries with backoff and jitter within what is left
+        of ``retry.attempts`` and ``retry.timeout_seconds``.
+        """
         retry = self.retry
-        attempts = 0
+        started = time.monotonic()
+        try:
+            await self._attempt(event, 1)
+        except SinkGoneError:
+            raise
+        except Exception as exc:  # noqa: BLE001 (every failure is dead-lettered, none dropped)
+            decision = retry_decision(exc, retry.wait_max_seconds)
+            if decision is False or retry.attempts == 1:
+                return 1, exc
+            first_wait = retry.wait_initial_seconds if decision is True else float(decision)
+        else:
+            return 1, None
+        if not stamina.is_testing():
+            await asyncio.sleep(first_wait + random.uniform(0, retry.wait_jitter_seconds))  # noqa: S311 (jitter, not crypto)
+        attempts = 1
         try:
             async for attempt in stamina.retry_context(
                 on=lambda exc: retry_decision(exc, retry.wait_max_seconds),
-                attempts=retry.attempts,
-                timeout=retry.timeout_seconds,
-                wait_initial=retry.wait_initial_seconds,
+                attempts=retry.attempts - 1,
+                timeout=max(retry.timeout_seconds - (time.monotonic() - started), 0.001),
+                wait_initial=retry.wait_initial_seconds * 2,
                 wait_max=retry.wait_max_seconds,
                 wait_jitter=retry.wait_jitter_seconds,
             ):
                 with attempt:
                     attempts += 1
-                    self.metrics.attempts.labels(self.name).inc()
-                    if attempts > 1:
-                        self.metrics.count(self.name, "retried")
-                    async with self.slots:
-                        async with asyncio.timeout(self.attempt_timeout):
-                            await self.sink.deliver(event)
+                    await self._attempt(event, attempts)
         except SinkGoneError:
             raise
         except Exception as exc:  # noqa: BLE001 (every failure is dead-lettered, none dropped)
             return attempts, exc
         return attempts, None
+
+    async def _attempt(self, event: SinkEvent, number: int) -> None:
+        self.metrics.attempts.labels(self.name).inc()
+        if number > 1:
+            self.metrics.count(self.name, "retried")
+        async with self.slots, asyncio.timeout(self.attempt_timeout):
+            await self.sink.deliver(event)
 
     async def _dead_letter(
         self, record: ConsumerRecord[bytes, bytes], exc: Exception, *, attempts: int
