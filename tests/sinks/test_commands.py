@@ -197,3 +197,46 @@ def test_dlq_redrive_sends_dead_letters_through_the_sink_again(
             await serving
 
     asyncio.run(scenario())
+
+
+def test_a_killed_sink_process_loses_nothing(
+    tmp_path: Path, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """SIGKILL mid-stream (no graceful stop), then a restart: every event id is in the file."""
+    out = tmp_path / "out.jsonl"
+    sinks = [
+        {
+            "name": "k",
+            "type": "file",
+            "topics": [TOPIC],
+            "path": str(out),
+            "max_in_flight": 4,
+            **FAST,
+        }
+    ]
+    config = tmp_path / "relay.yaml"
+    config.write_text(yaml.safe_dump(_settings(kafka_bootstrap, topic_prefix, sinks)))
+    events = events_for(20, 20)
+    asyncio.run(create_topics(kafka_bootstrap, [f"{topic_prefix}.{TOPIC}"]))
+    asyncio.run(produce(kafka_bootstrap, topic_prefix, events))
+    command = [sys.executable, "-m", "relay", "sink", "run", "k", "--config", str(config)]
+    at_kill = 0
+    for kill_after in (50, None):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 60
+            goal = kill_after or len(events)
+            while time.monotonic() < deadline and len({e["id"] for e in _lines(out)}) < goal:
+                time.sleep(0.05)
+            if kill_after is not None:
+                process.kill()  # SIGKILL: nothing is flushed or committed on the way out
+                process.wait(10)
+                at_kill = len({e["id"] for e in _lines(out)})
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(30)
+    ids = [e["id"] for e in _lines(out)]
+    assert 50 <= at_kill < len(events)  # killed mid-stream
+    assert set(ids) == {e.id for e in events}
+    assert len(ids) - len(set(ids)) < len(events)  # re-delivered at most what was uncommitted

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _sink_contract import SinkContract, received_from_json_lines
+from _sink_harness import TOPIC, create_topics, events_for, produce, running, sink_config, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -40,3 +42,35 @@ class TestFileSink(SinkContract):
     def target(self, tmp_path: Path) -> FileTarget:
         """A fresh file."""
         return FileTarget(tmp_path)
+
+
+def test_rotation_by_size_keeps_every_event(
+    tmp_path: Path, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """With rotate_bytes, the file is rotated into timestamped siblings and no line is lost."""
+    target = FileTarget(tmp_path)
+    events = events_for(keys=4, per_key=10)
+
+    async def scenario() -> None:
+        await create_topics(kafka_bootstrap, [f"{topic_prefix}.{TOPIC}"])
+        await produce(kafka_bootstrap, topic_prefix, events)
+        config = sink_config(
+            f"f-{topic_prefix}",
+            type="file",
+            path=str(target.path),
+            rotate_bytes=4096,
+            max_batch=5,
+            session_timeout_ms=1500,
+        )
+        async with running(kafka_bootstrap, topic_prefix, config):
+            await wait_for(lambda: _holds(target, len(events)), 30, "every event in the files")
+
+    asyncio.run(scenario())
+    rotated = sorted(target.path.parent.glob("events.*.jsonl"))
+    assert len(rotated) >= 2
+    assert all(f.stat().st_size >= 4096 for f in rotated)
+    assert sorted(e["id"] for e in asyncio.run(target.received())) == sorted(e.id for e in events)
+
+
+async def _holds(target: FileTarget, count: int) -> bool:
+    return len(await target.received()) >= count

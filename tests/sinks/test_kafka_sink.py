@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import orjson
 import pytest
 from _sink_contract import SinkContract
-from _sink_harness import create_topics
+from _sink_harness import (
+    TOPIC,
+    RunningSink,
+    create_topics,
+    make_event,
+    produce,
+    running,
+    sink_config,
+    wait_for,
+)
 from aiokafka import AIOKafkaConsumer
+
+from relay.embedded import EmbeddedBroker
 
 pytestmark = pytest.mark.integration
 
@@ -58,3 +70,45 @@ class TestKafkaSink(SinkContract):
     def target(self, kafka_bootstrap: str, topic_prefix: str) -> KafkaTarget:
         """A fresh destination topic."""
         return KafkaTarget(kafka_bootstrap, f"{topic_prefix}.copy")
+
+
+def test_republishes_filtered_events_to_another_cluster(
+    kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    """With bootstrap_servers and a filter, only matching events reach the other cluster."""
+
+    async def scenario(other: str) -> None:
+        await create_topics(kafka_bootstrap, [f"{topic_prefix}.{TOPIC}"])
+        target = KafkaTarget(other, "copied")
+        keys = await target.prepare()
+        try:
+            wanted = [make_event(f"w{n}", 0, region="eu") for n in range(3)]
+            unwanted = [make_event(f"u{n}", 0, region="us") for n in range(3)]
+            await produce(kafka_bootstrap, topic_prefix, [*unwanted, *wanted])
+            config = sink_config(
+                f"k-{topic_prefix}",
+                type="kafka",
+                bootstrap_servers=other,
+                filter={"expression": "data.additional_fields.region == 'eu'"},
+                session_timeout_ms=1500,
+                commit_interval_seconds=0.2,
+                **keys,
+            )
+            async with running(kafka_bootstrap, topic_prefix, config) as sink:
+                await wait_for(lambda: _count(sink, "filtered", 3), 30, "3 filtered")
+                await wait_for(lambda: _count(sink, "delivered", 3), 30, "3 delivered")
+                await wait_for(lambda: _has(target, 3), 30, "3 records on the other cluster")
+            assert sorted(e["id"] for e in target.seen) == sorted(e.id for e in wanted)
+        finally:
+            await target.cleanup()
+
+    with EmbeddedBroker() as other:
+        asyncio.run(scenario(other.bootstrap_servers))
+
+
+async def _count(sink: RunningSink, outcome: str, expected: int) -> bool:
+    return sink.value("relay_sink_deliveries_total", outcome=outcome) == expected
+
+
+async def _has(target: KafkaTarget, count: int) -> bool:
+    return len(await target.received()) >= count

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aio_pika
 import orjson
 import pytest
+from _kafka import read_topic
 from _sink_contract import SinkContract
-from _sink_harness import ProxiedTarget
+from _sink_harness import ProxiedTarget, RunningSink, make_event, produce, running, wait_for
+
+from sinks import dlq_topic
 
 pytestmark = pytest.mark.integration
 
@@ -70,3 +74,29 @@ class TestRabbitMqSink(SinkContract):
     def target(self, topic_prefix: str) -> RabbitTarget:
         """A fresh exchange and queue."""
         return RabbitTarget(topic_prefix)
+
+    def test_an_unroutable_event_is_dead_lettered(
+        self, target: RabbitTarget, kafka_bootstrap: str, topic_prefix: str
+    ) -> None:
+        """An event no queue is bound for comes back (mandatory) and is dead-lettered."""
+
+        async def body(keys: dict[str, Any]) -> None:
+            event = make_event("a", 0)
+            await produce(kafka_bootstrap, topic_prefix, [event])
+            config = self._config({**keys, "exchange": f"{target.exchange}.unbound"})
+            async with running(kafka_bootstrap, topic_prefix, config) as sink:
+                await wait_for(lambda: _dead(sink), 20, "the dead letter")
+            letters = await asyncio.to_thread(
+                read_topic, kafka_bootstrap, dlq_topic(topic_prefix, self.name), until=bool
+            )
+            assert [m.headers["relay-dlq-reason"] for m in letters] == [b"rabbitmq_unroutable"]
+            connection = await aio_pika.connect(URL)
+            async with connection:
+                channel = await connection.channel()
+                await channel.exchange_delete(f"{target.exchange}.unbound")
+
+        self._run(target, kafka_bootstrap, topic_prefix, body)
+
+
+async def _dead(sink: RunningSink) -> bool:
+    return sink.value("relay_sink_dead_letters_total") == 1
