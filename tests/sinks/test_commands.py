@@ -216,7 +216,7 @@ def test_a_killed_sink_process_loses_nothing(
     ]
     config = tmp_path / "relay.yaml"
     config.write_text(yaml.safe_dump(_settings(kafka_bootstrap, topic_prefix, sinks)))
-    events = events_for(20, 20)
+    events = events_for(150, 20)  # enough that a kill lands mid-stream
     asyncio.run(create_topics(kafka_bootstrap, [f"{topic_prefix}.{TOPIC}"]))
     asyncio.run(produce(kafka_bootstrap, topic_prefix, events))
     command = [sys.executable, "-m", "relay", "sink", "run", "k", "--config", str(config)]
@@ -227,7 +227,7 @@ def test_a_killed_sink_process_loses_nothing(
             deadline = time.monotonic() + 60
             goal = kill_after or len(events)
             while time.monotonic() < deadline and len({e["id"] for e in _lines(out)}) < goal:
-                time.sleep(0.05)
+                time.sleep(0.01)
             if kill_after is not None:
                 process.kill()  # SIGKILL: nothing is flushed or committed on the way out
                 process.wait(10)
