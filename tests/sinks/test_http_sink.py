@@ -117,16 +117,22 @@ class TestHttpSink(SinkContract):
     def test_answers_map_to_retry_dead_letter_and_stop(
         self, target: HttpTarget, kafka_bootstrap: str, topic_prefix: str
     ) -> None:
-        """503 then 429 are retried, 400 is dead-lettered after one attempt, 410 stops the sink."""
+        """503 and 429 are retried; 400 and a redirect are dead-lettered at once; 410 stops."""
 
         async def body(keys: dict[str, Any]) -> None:
             flaky, bad, gone = make_event("a", 0), make_event("b", 0), make_event("c", 0)
-            target.answers = {flaky.id: [503, 429], bad.id: [400], gone.id: [410] * 100}
-            await produce(kafka_bootstrap, topic_prefix, [flaky, bad])
+            moved = make_event("d", 0)
+            target.answers = {
+                flaky.id: [503, 429],
+                bad.id: [400],
+                moved.id: [307],
+                gone.id: [410] * 100,
+            }
+            await produce(kafka_bootstrap, topic_prefix, [flaky, bad, moved])
             async with running(kafka_bootstrap, topic_prefix, self._config(keys)) as sink:
                 await wait_for(lambda: _has(target, flaky.id), 20, "the flaky event")
                 await wait_for(
-                    lambda: _is(sink.value("relay_sink_dead_letters_total"), 1), 10, "DLQ"
+                    lambda: _is(sink.value("relay_sink_dead_letters_total"), 2), 10, "DLQ"
                 )
                 assert sink.value("relay_sink_deliveries_total", outcome="retried") == 2
                 await produce(kafka_bootstrap, topic_prefix, [gone])
@@ -134,12 +140,19 @@ class TestHttpSink(SinkContract):
                 with pytest.raises(SinkGoneError, match="410"):
                     await asyncio.wait_for(sink.task, 20)
             letters = await asyncio.to_thread(
-                read_topic, kafka_bootstrap, dlq_topic(topic_prefix, self.name), until=bool
+                read_topic,
+                kafka_bootstrap,
+                dlq_topic(topic_prefix, self.name),
+                until=lambda messages: len(messages) >= 2,
             )
-            (letter,) = letters
-            assert letter.headers["relay-dlq-reason"] == b"http_400"
-            assert letter.headers["relay-dlq-attempts"] == b"1"
-            assert orjson.loads(letter.value or b"")["id"] == bad.id
+            found = {
+                orjson.loads(m.value or b"")["id"]: (
+                    m.headers["relay-dlq-reason"],
+                    m.headers["relay-dlq-attempts"],
+                )
+                for m in letters
+            }
+            assert found == {bad.id: (b"http_400", b"1"), moved.id: (b"http_307", b"1")}
             assert [e["id"] for e in target.events] == [flaky.id]
 
         self._run(target, kafka_bootstrap, topic_prefix, body)
