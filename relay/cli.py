@@ -6,7 +6,7 @@ import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 import httpx
@@ -16,6 +16,10 @@ from relay.config import Settings, load_settings
 from relay.errors import ConfigError, RelayError
 from relay.secrets import resolve_secret
 from relay.signing import SIGNERS, sample_body, sample_topics, sign
+
+if TYPE_CHECKING:
+    from sinks.config import SinkConfig
+    from sinks.metrics import SinkMetrics
 
 __all__ = ["main"]
 
@@ -92,10 +96,12 @@ def check_config(config_path: Path) -> None:
     resolved to check they exist but never printed.
     """
     from relay.app import build_sources  # noqa: PLC0415 (keeps --help fast)
+    from relay.sinking import check_sinks  # noqa: PLC0415 (keeps --help fast)
 
     settings = _load(config_path)
     try:
         build_sources(settings)
+        check_sinks(settings)
     except ConfigError as exc:
         raise click.ClickException(f"invalid configuration: {exc}") from exc
     click.echo(
@@ -216,17 +222,88 @@ def sink() -> None:
 
 
 @sink.command("run")
-@click.argument("name")
+@click.argument("name", required=False)
+@click.option("--all", "run_all", is_flag=True, help="Run every sink of the config.")
 @_config_option
-def sink_run(name: str, config_path: Path | None) -> None:
-    """Run sink NAME from the config until SIGTERM/SIGINT (at-least-once delivery)."""
+@click.option(
+    "--metrics-port", type=int, default=None, help="Serve Prometheus /metrics on this port."
+)
+@click.option(
+    "--metrics-host", default="127.0.0.1", show_default=True, help="Address of --metrics-port."
+)
+def sink_run(
+    name: str | None,
+    *,
+    run_all: bool,
+    config_path: Path | None,
+    metrics_port: int | None,
+    metrics_host: str,
+) -> None:
+    """Run sink NAME (or --all) until SIGTERM/SIGINT (at-least-once delivery).
+
+    Exit codes: 0 stopped, 4 a target is gone (HTTP 410), 5 a sink failed.
+    """
     from relay.runner import run_sink  # noqa: PLC0415 (keeps --help fast)
 
     settings = _load(config_path)
+    if run_all == (name is not None):
+        raise click.UsageError("give a sink NAME or --all")
+    configs = list(settings.sinks) if run_all else [_sink_config(settings, name)]
+    sys.exit(_run(run_sink(settings, configs, _sink_metrics(metrics_port, metrics_host))))
+
+
+@sink.command("replay")
+@click.argument("name")
+@click.option("--from", "start", required=True, help="An offset (1200) or an RFC 3339 time.")
+@_config_option
+def sink_replay(name: str, start: str, config_path: Path | None) -> None:
+    """Re-deliver sink NAME's topics from --from up to their current end, then exit.
+
+    Reads with its own consumer group (relay-sink-NAME-replay), so the running sink is left
+    alone; targets deduplicate on the event id.
+    """
+    from relay.sinking import parse_start, replay_sink  # noqa: PLC0415 (keeps --help fast)
+
+    settings = _load(config_path)
+    try:
+        point = parse_start(start)
+    except ConfigError as exc:
+        raise click.BadParameter(exc.message, param_hint="--from") from exc
+    config = _sink_config(settings, name)
+    sys.exit(_run(replay_sink(settings, config, point, metrics=_sink_metrics(None))))
+
+
+@sink.command("dlq-redrive")
+@click.argument("name")
+@_config_option
+def sink_dlq_redrive(name: str, config_path: Path | None) -> None:
+    """Send sink NAME's dead letters through the sink again, up to the current end, then exit.
+
+    What fails again is dead-lettered again (with its first origin kept in the headers).
+    """
+    from relay.sinking import redrive_sink  # noqa: PLC0415 (keeps --help fast)
+
+    settings = _load(config_path)
+    config = _sink_config(settings, name)
+    sys.exit(_run(redrive_sink(settings, config, metrics=_sink_metrics(None))))
+
+
+def _sink_config(settings: Settings, name: str | None) -> SinkConfig:
     config = next((s for s in settings.sinks if s.name == name), None)
     if config is None:
         raise click.ClickException(f"no sink named {name!r} in the config")
-    sys.exit(_run(run_sink(settings, config)))
+    return config
+
+
+def _sink_metrics(port: int | None, host: str = "127.0.0.1") -> SinkMetrics:
+    from prometheus_client import start_http_server  # noqa: PLC0415 (keeps --help fast)
+
+    from sinks.metrics import SinkMetrics  # noqa: PLC0415 (keeps --help fast)
+
+    metrics = SinkMetrics()
+    if port is not None:
+        start_http_server(port, addr=host, registry=metrics.registry)
+    return metrics
 
 
 def _run(coro: object) -> int:

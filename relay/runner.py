@@ -12,10 +12,10 @@ from relay.app import RelayApp
 from relay.config import Settings
 from relay.embedded import EmbeddedBroker
 from relay.logging import configure_logging
-from relay.publisher import kafka_client_options
 from relay.server import RelayServer
+from relay.sinking import run_sinks
 from sinks.config import SinkConfig
-from sinks.runner import SinkRunner
+from sinks.metrics import SinkMetrics
 
 __all__ = ["run_dev", "run_serve", "run_sink"]
 
@@ -29,20 +29,16 @@ async def run_serve(settings: Settings) -> int:
     return 0 if await server.run_until_stopped() else 3
 
 
-async def run_sink(settings: Settings, config: SinkConfig) -> int:
-    """Run one sink until SIGTERM/SIGINT; return the exit code."""
+async def run_sink(
+    settings: Settings, configs: list[SinkConfig], metrics: SinkMetrics | None = None
+) -> int:
+    """Run sinks until SIGTERM/SIGINT; return the exit code (``relay.sinking``)."""
     configure_logging(settings.log_level)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    runner = SinkRunner(
-        config,
-        topic_prefix=settings.kafka.topic_prefix,
-        client_options=kafka_client_options(settings.kafka),
-    )
-    await runner.run(stop)
-    return 0
+    return await run_sinks(settings, configs, stop=stop, metrics=metrics or SinkMetrics())
 
 
 async def run_dev(
@@ -76,15 +72,9 @@ async def run_dev(
         if serving.done():
             return 3
         stop = asyncio.Event()
+        metrics = SinkMetrics(app.metrics.registry)
         sinks = [
-            asyncio.create_task(
-                SinkRunner(
-                    config,
-                    topic_prefix=settings.kafka.topic_prefix,
-                    client_options=kafka_client_options(settings.kafka),
-                ).run(stop)
-            )
-            for config in settings.sinks
+            asyncio.create_task(run_sinks(settings, settings.sinks, stop=stop, metrics=metrics))
         ]
         _print_welcome(settings, config_path, bootstrap)
         await serving
@@ -103,7 +93,7 @@ def _print_welcome(settings: Settings, config_path: Path, bootstrap: str) -> Non
         "",
         f"relay dev is running: {base}  (embedded Kafka-compatible broker at {bootstrap})",
         "sources: " + ", ".join(f"{s.id} ({s.platform})" for s in settings.sources),
-        "sinks:   " + ", ".join(f"{s.name} -> {s.path}" for s in settings.sinks),
+        "sinks:   " + ", ".join(f"{s.name} ({s.type})" for s in settings.sinks),
         "",
         "Send a signed public sample webhook from another terminal:",
         f"  .venv/bin/relay send-sample shopify orders/create --config {config_path}",

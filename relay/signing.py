@@ -15,6 +15,7 @@ from datetime import datetime
 from importlib import resources
 
 from verifiers import Secret
+from verifiers._standard_webhooks import sign_v1
 from verifiers.woocommerce import wp_specialchars_decode
 
 __all__ = ["SIGNERS", "sample_body", "sample_topics", "sign"]
@@ -57,13 +58,12 @@ def _standard(key: Callable[[Secret], bytes]) -> Signer:
     def sign(body: bytes, secret: Secret, topic: str, now: datetime) -> dict[str, str]:
         del topic
         msg_id = f"msg_{uuid.uuid4().hex}"
-        timestamp = str(int(now.timestamp()))
-        signed = f"{msg_id}.{timestamp}.".encode() + body
+        timestamp = int(now.timestamp())
         return {
             "Content-Type": "application/json",
             "webhook-id": msg_id,
-            "webhook-timestamp": timestamp,
-            "webhook-signature": "v1," + _b64_hmac(key(secret), signed),
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": sign_v1(key(secret), msg_id, timestamp, body),
         }
 
     return sign

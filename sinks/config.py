@@ -1,28 +1,47 @@
-"""Sink configuration models: one per sink type, joined into ``SinkConfig``."""
+"""Sink configuration: every sink type's model joined into ``SinkConfig`` (on ``type``).
+
+Each sink type's module defines its model on top of ``SinkSettings`` (name, topics, filter,
+retry, concurrency, stop timeout); adding a type is one module and one line here and in
+``sinks.registry``.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field
 
-__all__ = ["FileSinkConfig", "SinkConfig"]
+from sinks._common import FilterSettings, RetrySettings, SinkSettings
+from sinks.file import FileSinkConfig
+from sinks.http import HttpSinkConfig
+from sinks.kafka import KafkaSinkConfig
+from sinks.nats import NatsSinkConfig
+from sinks.postgres import PostgresSinkConfig
+from sinks.rabbitmq import RabbitMqSinkConfig
+from sinks.redis import RedisSinkConfig
 
-SinkName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+__all__ = [
+    "FileSinkConfig",
+    "FilterSettings",
+    "HttpSinkConfig",
+    "KafkaSinkConfig",
+    "NatsSinkConfig",
+    "PostgresSinkConfig",
+    "RabbitMqSinkConfig",
+    "RedisSinkConfig",
+    "RetrySettings",
+    "SinkConfig",
+    "SinkSettings",
+]
 
-
-class FileSinkConfig(BaseModel):
-    """Append every event as one JSON line to a file (the embedded default's sink)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: SinkName
-    type: Literal["file"] = "file"
-    topics: list[str] = Field(min_length=1, description="Topic suffixes, e.g. `orders`.")
-    path: Path = Field(description="The JSON-lines file; parent folders are created.")
-    fsync: bool = Field(default=True, description="fsync after each batch before committing.")
-
-
-SinkConfig = FileSinkConfig
+SinkConfig = Annotated[
+    FileSinkConfig
+    | HttpSinkConfig
+    | KafkaSinkConfig
+    | NatsSinkConfig
+    | PostgresSinkConfig
+    | RabbitMqSinkConfig
+    | RedisSinkConfig,
+    Field(discriminator="type"),
+]
 """The union of every sink type's config (discriminated on ``type``)."""

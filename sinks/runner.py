@@ -1,61 +1,304 @@
 """The sink runner: one Kafka consumer group per sink, offsets committed only after delivery.
 
-Delivery is at least once: a batch is delivered (for the file sink: written and fsync'd)
-before its offsets are committed, so a crash re-delivers, never skips.
+Delivery is at least once. Records are handed to one lane per (partition, key): a lane
+delivers its records one after the other (same key, same order), lanes run concurrently up
+to ``max_in_flight`` deliveries. A partition's commit point is its finished prefix, so a crash
+re-delivers, never skips. The poll loop never waits for a delivery: a partition with more than
+``max_pending_per_partition`` unfinished records is paused (and resumed at half), so the
+consumer keeps polling and keeps its group membership while a slow key holds one slot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
-from typing import Any
+import time
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeAlias
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+import stamina
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaError
 
+from sinks._base import Sink, SinkContext
+from sinks._delivery import Deliverer
+from sinks._dlq import DeadLetterPublisher
+from sinks._offsets import PartitionOffsets
 from sinks.config import SinkConfig
-from sinks.file import FileSink
+from sinks.filters import EventFilter
+from sinks.metrics import SinkMetrics
 
-__all__ = ["SinkRunner"]
+__all__ = ["RunMode", "SinkRunner"]
 
 logger = logging.getLogger(__name__)
 
+Record: TypeAlias = Any  # aiokafka's ConsumerRecord (untyped)
+LaneKey: TypeAlias = tuple[TopicPartition, bytes | None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunMode:
+    """How a runner reads: the sink's group (default), or a bounded pass for replay/redrive.
+
+    ``topics`` overrides the sink's topics (full names); ``start`` maps each partition to its
+    first offset (replay); ``until_end`` stops once every partition reached the end it had at
+    start. A bounded pass uses manual assignment, so it never disturbs the sink's own group.
+    """
+
+    group_suffix: str = ""
+    topics: tuple[str, ...] = ()
+    start: Mapping[TopicPartition, int] | None = None
+    until_end: bool = False
+
 
 class SinkRunner:
-    """Consumes a sink's topics and delivers every record to it."""
+    """Consumes a sink's topics and delivers every record to its ``Sink``."""
 
     def __init__(
-        self, config: SinkConfig, *, topic_prefix: str, client_options: Mapping[str, Any]
+        self,
+        config: SinkConfig,
+        sink: Sink,
+        *,
+        context: SinkContext,
+        metrics: SinkMetrics,
+        mode: RunMode | None = None,
     ) -> None:
         self.config = config
-        self.group_id = f"relay-sink-{config.name}"
-        self.topics = [f"{topic_prefix}.{t}" for t in config.topics]
-        self._client_options = dict(client_options)
-        self.delivered = 0
+        self.mode = mode or RunMode()
+        self.name = config.name
+        self.group_id = f"relay-sink-{config.name}{self.mode.group_suffix}"
+        self.topics = list(self.mode.topics) or [
+            f"{context.topic_prefix}.{t}" for t in config.topics
+        ]
+        self.metrics = metrics
+        self.dead_letters = DeadLetterPublisher(config.name, context)
+        self.deliverer = Deliverer(
+            name=config.name,
+            sink=sink,
+            event_filter=EventFilter.from_config(config.filter),
+            retry=config.retry,
+            attempt_timeout=config.attempt_timeout_seconds,
+            slots=asyncio.Semaphore(config.max_in_flight),
+            dead_letters=self.dead_letters,
+            metrics=metrics,
+        )
+        self._sink = sink
+        self._context = context
+        self._offsets: dict[TopicPartition, PartitionOffsets] = {}
+        self._lanes: dict[LaneKey, deque[tuple[Record, float]]] = {}
+        self._workers: dict[LaneKey, asyncio.Task[None]] = {}
+        self._fatal: BaseException | None = None
+        self._ends: dict[TopicPartition, int] = {}
+        self._consumer: AIOKafkaConsumer | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until ``stop`` is set, then commit what was delivered and leave the group."""
+        """Deliver until ``stop`` is set, then finish in-flight work, commit and leave the group.
+
+        Raises ``SinkGoneError`` when the target is gone (after committing what was delivered).
+        """
         consumer = AIOKafkaConsumer(
-            *self.topics,
             group_id=self.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            **self._client_options,
+            session_timeout_ms=self.config.session_timeout_ms,
+            heartbeat_interval_ms=max(self.config.session_timeout_ms // 5, 100),
+            **self._context.kafka_options,
         )
-        sink = FileSink(self.config)
-        await consumer.start()
-        logger.info("sink started", extra={"sink": self.config.name, "topics": self.topics})
+        self._consumer = consumer
+        await self.dead_letters.start()
         try:
-            while not stop.is_set():
-                batches = await consumer.getmany(timeout_ms=500, max_records=1000)
-                offsets: dict[TopicPartition, int] = {}
-                for tp, messages in batches.items():
-                    await sink.deliver_batch([m.value for m in messages if m.value is not None])
-                    offsets[tp] = messages[-1].offset + 1
-                    self.delivered += len(messages)
-                if offsets:
-                    await consumer.commit(offsets)
+            await self._start_sink()
+            await consumer.start()
+            try:
+                await self._subscribe(consumer)
+                logger.info("sink started", extra={"sink": self.name, "topics": self.topics})
+                await self._poll(consumer, stop)
+            finally:
+                await self._stop(consumer)
         finally:
-            await consumer.stop()
-            await sink.aclose()
-            logger.info("sink stopped", extra={"sink": self.config.name})
+            await self._sink.aclose()
+            await self.dead_letters.aclose()
+            logger.info("sink stopped", extra={"sink": self.name})
+        if self._fatal is not None:
+            raise self._fatal
+
+    async def _start_sink(self) -> None:
+        """Start the sink, retrying (the target may be down) within the retry policy."""
+        retry = self.config.retry
+        async for attempt in stamina.retry_context(
+            on=Exception,
+            attempts=retry.attempts,
+            timeout=retry.timeout_seconds,
+            wait_initial=retry.wait_initial_seconds,
+            wait_max=retry.wait_max_seconds,
+            wait_jitter=retry.wait_jitter_seconds,
+        ):
+            with attempt:
+                if attempt.num > 1:
+                    logger.warning("sink start failed, retrying", extra={"sink": self.name})
+                await self._sink.start()
+
+    async def _subscribe(self, consumer: AIOKafkaConsumer) -> None:
+        mode = self.mode
+        if not (mode.until_end or mode.start is not None):
+            consumer.subscribe(self.topics, listener=_Rebalance(self))
+            return
+        await consumer.topics()  # loads metadata
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in self.topics
+            for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        consumer.assign(partitions)
+        self._assigned(partitions)
+        for tp, offset in (mode.start or {}).items():
+            if tp in self._offsets:
+                consumer.seek(tp, offset)
+        if mode.until_end:
+            self._ends = dict(await consumer.end_offsets(partitions))
+
+    async def _poll(self, consumer: AIOKafkaConsumer, stop: asyncio.Event) -> None:
+        interval = self.config.commit_interval_seconds
+        next_commit = time.monotonic() + interval
+        while not stop.is_set() and self._fatal is None:
+            batches = await consumer.getmany(timeout_ms=200, max_records=500)
+            now = time.monotonic()
+            for tp, records in batches.items():
+                offsets = self._offsets.get(tp)
+                if offsets is None:  # revoked meanwhile
+                    continue
+                for record in records:
+                    offsets.add(record.offset)
+                    self._dispatch(tp, record, now)
+            self._flow_control(consumer)
+            if now >= next_commit:
+                await self._commit(consumer)
+                self._update_lag(consumer)
+                next_commit = now + interval
+            if self._ends and await self._reached_end(consumer):
+                break
+
+    def _dispatch(self, tp: TopicPartition, record: Record, now: float) -> None:
+        key = (tp, record.key)
+        lane = self._lanes.get(key)
+        if lane is None:
+            lane = self._lanes[key] = deque()
+            self._workers[key] = asyncio.create_task(self._work(key, lane))
+        lane.append((record, now))
+
+    async def _work(self, key: LaneKey, lane: deque[tuple[Record, float]]) -> None:
+        tp = key[0]
+        try:
+            while lane:
+                record, fetched_at = lane[0]
+                await self.deliverer.handle(record, fetched_at)
+                lane.popleft()
+                offsets = self._offsets.get(tp)
+                if offsets is not None:
+                    offsets.finish(record.offset)
+        except Exception as exc:  # SinkGoneError or a bug: stop the sink, say why
+            logger.exception("sink failed", extra={"sink": self.name})
+            self._fatal = exc
+        finally:
+            if self._lanes.get(key) is lane:
+                del self._lanes[key]
+                del self._workers[key]
+
+    def _flow_control(self, consumer: AIOKafkaConsumer) -> None:
+        high = self.config.max_pending_per_partition
+        for tp, offsets in self._offsets.items():
+            pending = len(offsets)
+            if not offsets.paused and pending >= high:
+                consumer.pause(tp)
+                offsets.paused = True
+            elif offsets.paused and pending <= high // 2:
+                consumer.resume(tp)
+                offsets.paused = False
+
+    async def _commit(
+        self, consumer: AIOKafkaConsumer, only: Iterable[TopicPartition] = ()
+    ) -> None:
+        wanted = set(only) or set(self._offsets)
+        moved = {}
+        for tp in wanted:
+            offsets = self._offsets.get(tp)
+            if offsets is not None and (offset := offsets.advance()) is not None:
+                moved[tp] = offset
+        if not moved:
+            return
+        try:
+            await consumer.commit(moved)
+        except (CommitFailedError, KafkaError) as exc:  # re-delivered later: at least once
+            logger.warning("commit failed", extra={"sink": self.name, "error": repr(exc)})
+
+    def _update_lag(self, consumer: AIOKafkaConsumer) -> None:
+        lag: dict[str, int] = dict.fromkeys(self.topics, 0)
+        for tp, offsets in self._offsets.items():
+            end = consumer.highwater(tp)
+            if end is None:
+                continue
+            low = offsets.low()
+            if low is None:
+                low = end if offsets.committed is None else offsets.committed
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(end - low, 0)
+        for topic, behind in lag.items():
+            self.metrics.lag.labels(self.name, topic).set(behind)
+
+    async def _reached_end(self, consumer: AIOKafkaConsumer) -> bool:
+        for tp, end in self._ends.items():
+            offsets = self._offsets.get(tp)
+            if offsets is None or len(offsets) or await consumer.position(tp) < end:
+                return False
+        return True
+
+    def _assigned(self, partitions: Iterable[TopicPartition]) -> None:
+        for tp in partitions:
+            self._offsets.setdefault(tp, PartitionOffsets())
+
+    async def _drain(self, partitions: set[TopicPartition]) -> None:
+        """Let the current delivery of each lane of ``partitions`` finish, within the timeout."""
+        keys = [k for k in self._lanes if k[0] in partitions]
+        for key in keys:  # abandon what has not started: it is not committed
+            lane = self._lanes[key]
+            while len(lane) > 1:
+                lane.pop()
+        tasks = [self._workers[k] for k in keys if k in self._workers]
+        if tasks:
+            _, pending = await asyncio.wait(tasks, timeout=self.config.stop_timeout_seconds)
+            for task in pending:
+                task.cancel()
+            if pending:
+                logger.warning(
+                    "abandoned in-flight deliveries",
+                    extra={"sink": self.name, "count": len(pending)},
+                )
+                await asyncio.gather(*pending, return_exceptions=True)
+
+    async def revoke(self, partitions: Iterable[TopicPartition]) -> None:
+        """Finish (or abandon) the revoked partitions' work and commit what was delivered."""
+        revoked = set(partitions) & set(self._offsets)
+        await self._drain(revoked)
+        if self._consumer is not None:
+            await self._commit(self._consumer, revoked)
+        for tp in revoked:
+            del self._offsets[tp]
+
+    async def _stop(self, consumer: AIOKafkaConsumer) -> None:
+        consumer.pause(*consumer.assignment())
+        await self._drain(set(self._offsets))
+        await self._commit(consumer)
+        self._update_lag(consumer)
+        await consumer.stop()  # leaves the group
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
+    def __init__(self, runner: SinkRunner) -> None:
+        self._runner = runner
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self._runner.revoke(revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self._runner._assigned(assigned)  # noqa: SLF001 (the listener is part of the runner)

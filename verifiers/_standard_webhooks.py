@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_TOLERANCE_SECONDS",
     "SigningKey",
     "StandardWebhooksScheme",
+    "sign_v1",
     "utf8_signing_key",
     "whsec_signing_key",
 ]
@@ -221,3 +222,9 @@ def _verifies(key: SigningKey, version: str, signature: bytes, content: bytes) -
     except InvalidSignature:
         return False
     return True
+
+
+def sign_v1(key: bytes, msg_id: str, timestamp: int, body: bytes) -> str:
+    """Return the ``webhook-signature`` value (``v1,<base64 HMAC-SHA256>``) a sender sends."""
+    content = f"{msg_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac_digest(key, content)).decode()

@@ -73,6 +73,8 @@ def test_relay_dev_serves_samples_into_the_file_sink(tmp_path: Path) -> None:
             "commerce.product.created.v1",
         ]
         assert {e["sourceid"] for e in events} == {"demo-shopify", "demo-woocommerce"}
+        metrics = httpx.get(f"{url}/metrics", timeout=5).text  # sink metrics share the registry
+        assert 'relay_sink_deliveries_total{outcome="delivered",sink="archive"} 2.0' in metrics
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0
         output = (tmp_path / "dev.log").read_text()

@@ -1,0 +1,53 @@
+"""The plug-in interface of a sink type, and what the runner hands each sink at start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sinks.event import SinkEvent
+from verifiers import Secret
+
+__all__ = ["Sink", "SinkContext"]
+
+
+class Sink(Protocol):
+    """One sink type's delivery: ``start`` once, ``deliver`` concurrently, ``aclose`` once.
+
+    ``deliver`` returns only when the event is durable at the target and raises
+    ``DeliveryError`` (``retriable`` set) or ``SinkGoneError`` otherwise. The runner calls it
+    for events of different keys concurrently (at most ``max_in_flight``), for events of one
+    key one after the other. Redelivery of an event (same ``id``) must be harmless.
+    """
+
+    async def start(self) -> None:
+        """Connect to the target (and create what the config asks for)."""
+        ...
+
+    async def deliver(self, event: SinkEvent) -> None:
+        """Deliver ``event``; return once the target holds it."""
+        ...
+
+    async def aclose(self) -> None:
+        """Flush and disconnect."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SinkContext:
+    """What relay's settings give every sink: Kafka access and secret resolution."""
+
+    topic_prefix: str
+    kafka_options: Mapping[str, Any] = field(repr=False)
+    resolve_secret: Callable[[str, str], Secret] = field(repr=False)
+    """``(reference, config key) -> Secret``; raises relay's ``ConfigError``."""
+    create_topics: bool = True
+    topic_partitions: int = 6
+    topic_replication_factor: int = 1
+
+    def secret_value(self, sink: str, key: str, ref: str | None) -> str | None:
+        """Resolve sink ``sink``'s secret reference ``ref`` of setting ``key`` (``None``: unset)."""
+        if ref is None:
+            return None
+        return self.resolve_secret(ref, f"sinks[{sink}].{key}").value
