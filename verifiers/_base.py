@@ -18,6 +18,7 @@ from verifiers._keys import KeyProvider
 __all__ = [
     "Authenticity",
     "InboundRequest",
+    "NoHandshake",
     "PlatformReply",
     "Secret",
     "Verified",
@@ -92,6 +93,17 @@ class Verified:
     occurred_at: datetime | None = None
     authenticity: Authenticity = "verified"
     headers: tuple[tuple[str, str], ...] = ()
+
+
+class NoHandshake:
+    """For platforms that send no endpoint check (ping, challenge): every request is a delivery."""
+
+    __slots__ = ()
+
+    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
+        """Answer nothing: this platform has no endpoint check."""
+        del request, secrets
+        return None
 
 
 class Verifier(Protocol):

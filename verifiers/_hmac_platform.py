@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Self
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified
+from verifiers._base import InboundRequest, NoHandshake, PlatformReply, Secret, Verified
 from verifiers._describe import Description
 from verifiers._hmac_scheme import HmacScheme
 from verifiers._keys import KeyProvider
@@ -23,7 +23,7 @@ __all__ = ["HmacPlatform"]
 
 
 @dataclass(frozen=True, slots=True)
-class HmacPlatform(ABC):
+class HmacPlatform(NoHandshake, ABC):
     """A platform verified by one HMAC scheme; subclasses set the class variables."""
 
     platform: ClassVar[str]
@@ -51,11 +51,6 @@ class HmacPlatform(ABC):
     def check_secret(self, secret: Secret) -> None:
         """Raise ``VerifierConfigError`` when ``secret`` cannot be this scheme's key."""
         self.scheme.check_secret(secret)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """No endpoint check unless a platform overrides this."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

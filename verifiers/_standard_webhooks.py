@@ -31,7 +31,7 @@ from typing import ClassVar, Final, Self
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified
+from verifiers._base import InboundRequest, NoHandshake, PlatformReply, Secret, Verified
 from verifiers._encoding import decode_base64, require_header
 from verifiers._errors import (
     MalformedSignatureError,
@@ -103,7 +103,7 @@ def _decode_key_base64(value: str, prefix: str) -> bytes:
 
 
 @dataclass(frozen=True, slots=True)
-class StandardWebhooksScheme:
+class StandardWebhooksScheme(NoHandshake):
     """A Standard Webhooks verifier; branded subclasses set ``platform`` and the key derivation.
 
     Option ``tolerance_seconds`` (default 300, at most 86400): how far ``webhook-timestamp`` may
@@ -141,11 +141,6 @@ class StandardWebhooksScheme:
     def check_secret(self, secret: Secret) -> None:
         """Raise ``VerifierConfigError`` when ``secret`` yields no key."""
         self.signing_key(secret)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """Standard Webhooks defines no endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

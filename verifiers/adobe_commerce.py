@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Final, Self
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified
+from verifiers._base import InboundRequest, NoHandshake, PlatformReply, Secret, Verified
 from verifiers._describe import Description
 from verifiers._encoding import decode_base64, require_header
 from verifiers._errors import SignatureMismatchError, VerifierConfigError
@@ -34,7 +34,7 @@ _HEADER: Final = "x-adobe-commerce-webhook-signature"
 
 
 @dataclass(frozen=True, slots=True)
-class AdobeCommerceVerifier:
+class AdobeCommerceVerifier(NoHandshake):
     """Verifies Adobe Commerce webhooks with the Admin's PEM public key(s). No options."""
 
     platform: ClassVar[str] = "adobe_commerce"
@@ -55,11 +55,6 @@ class AdobeCommerceVerifier:
     def check_secret(self, secret: Secret) -> None:
         """Refuse a secret that is not a PEM public key."""
         secret_public_key(secret)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """Adobe Commerce sends no endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Final, Self
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified, body_digest_id
+from verifiers._base import (
+    InboundRequest,
+    NoHandshake,
+    PlatformReply,
+    Secret,
+    Verified,
+    body_digest_id,
+)
 from verifiers._encoding import decode_base64, require_header
 from verifiers._errors import MalformedSignatureError, SignatureMismatchError, VerifierConfigError
 from verifiers._keys import KeyProvider
@@ -32,7 +39,7 @@ _BASIC: Final = re.compile(r"(?:[Bb][Aa][Ss][Ii][Cc] +)?(\S+)")
 
 
 @dataclass(frozen=True, slots=True)
-class BasicAuthVerifier:
+class BasicAuthVerifier(NoHandshake):
     """Verifies HTTP Basic credentials against the source's ``user:password`` secrets."""
 
     platform: ClassVar[str] = "basic_auth"
@@ -54,11 +61,6 @@ class BasicAuthVerifier:
         check_secret_text(secret)
         if ":" not in secret.value:
             raise VerifierConfigError("secrets", "a basic_auth secret must be user:password")
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """No endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

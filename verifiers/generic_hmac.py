@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Final, Self
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified, body_digest_id
+from verifiers._base import (
+    InboundRequest,
+    NoHandshake,
+    PlatformReply,
+    Secret,
+    Verified,
+    body_digest_id,
+)
 from verifiers._hmac import HASH_ALGORITHMS
 from verifiers._hmac_scheme import KEY_ENCODINGS, OUTPUT_ENCODINGS, HmacScheme
 from verifiers._keys import KeyProvider
@@ -89,7 +96,7 @@ def scheme_from_options(options: Mapping[str, object]) -> HmacScheme:
 
 
 @dataclass(frozen=True, slots=True)
-class GenericHmacVerifier:
+class GenericHmacVerifier(NoHandshake):
     """Verifies deliveries signed as the source's options describe."""
 
     platform: ClassVar[str] = "generic_hmac"
@@ -117,11 +124,6 @@ class GenericHmacVerifier:
     def check_secret(self, secret: Secret) -> None:
         """Raise ``VerifierConfigError`` when ``secret`` is not a key in ``key_encoding``."""
         self.scheme.check_secret(secret)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """A generic sender has no endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

@@ -23,7 +23,14 @@ from datetime import datetime
 from typing import ClassVar, Final, Literal, Self
 from urllib.parse import urlsplit
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified, body_digest_id
+from verifiers._base import (
+    InboundRequest,
+    NoHandshake,
+    PlatformReply,
+    Secret,
+    Verified,
+    body_digest_id,
+)
 from verifiers._encoding import require_header
 from verifiers._errors import MalformedSignatureError, VerifierConfigError
 from verifiers._jwt import (
@@ -64,7 +71,7 @@ _BEARER: Final = "bearer "
 
 
 @dataclass(frozen=True, slots=True)
-class JwtVerifier:
+class JwtVerifier(NoHandshake):
     """Verifies a JWT-authenticated delivery."""
 
     platform: ClassVar[str] = "jwt"
@@ -115,11 +122,6 @@ class JwtVerifier:
     def check_secret(self, secret: Secret) -> None:
         """Refuse a secret that cannot be a key for the configured algorithms."""
         secret_key(secret, self.scheme.algorithms)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """No endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

@@ -26,7 +26,7 @@ from typing import ClassVar, Final, Self
 
 from cryptography.x509.oid import NameOID
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified
+from verifiers._base import InboundRequest, NoHandshake, PlatformReply, Secret, Verified
 from verifiers._describe import Description
 from verifiers._encoding import decode_base64, require_header
 from verifiers._errors import (
@@ -55,7 +55,7 @@ def signed_string(
 
 
 @dataclass(frozen=True, slots=True)
-class PayPalVerifier:
+class PayPalVerifier(NoHandshake):
     """Verifies PayPal webhooks; option ``webhook_id``; certificates from the key provider."""
 
     platform: ClassVar[str] = "paypal"
@@ -89,11 +89,6 @@ class PayPalVerifier:
     def check_secret(self, secret: Secret) -> None:
         """Secrets are not used: PayPal signs with its certificate."""
         del secret
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """PayPal sends no endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

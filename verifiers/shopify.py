@@ -22,7 +22,14 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import ClassVar, Final, Self
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified, body_digest_id
+from verifiers._base import (
+    InboundRequest,
+    NoHandshake,
+    PlatformReply,
+    Secret,
+    Verified,
+    body_digest_id,
+)
 from verifiers._encoding import require_header
 from verifiers._errors import MalformedSignatureError
 from verifiers._hmac import check_base64_hmac
@@ -55,7 +62,7 @@ _FORWARDED: Final = tuple(
 
 
 @dataclass(frozen=True, slots=True)
-class ShopifyVerifier:
+class ShopifyVerifier(NoHandshake):
     """Verifies Shopify webhook and Shopify Events deliveries. Takes no options."""
 
     platform: ClassVar[str] = "shopify"
@@ -73,11 +80,6 @@ class ShopifyVerifier:
     def check_secret(self, secret: Secret) -> None:
         """Refuse an empty or non-UTF-8 client secret."""
         check_secret_text(secret)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """Shopify sends no endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Self
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified
+from verifiers._base import InboundRequest, NoHandshake, PlatformReply, Secret, Verified
 from verifiers._describe import Description
 from verifiers._keys import KeyProvider
 from verifiers._options import reject_unknown
@@ -27,7 +27,7 @@ __all__ = ["StaticTokenVerifier"]
 
 
 @dataclass(frozen=True, slots=True)
-class StaticTokenVerifier:
+class StaticTokenVerifier(NoHandshake):
     """Verifies that a delivery carries one of the source's tokens."""
 
     platform: ClassVar[str] = "static_token"
@@ -49,11 +49,6 @@ class StaticTokenVerifier:
     def check_secret(self, secret: Secret) -> None:
         """Refuse an empty or non-UTF-8 token."""
         self.scheme.check_secret(secret)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """No endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Final, Self
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified
+from verifiers._base import InboundRequest, NoHandshake, PlatformReply, Secret, Verified
 from verifiers._describe import Description
 from verifiers._encoding import decode_hex, require_header
 from verifiers._errors import (
@@ -45,7 +45,7 @@ _DESCRIPTION: Final = Description(
 
 
 @dataclass(frozen=True, slots=True)
-class StripeVerifier:
+class StripeVerifier(NoHandshake):
     """Verifies Stripe deliveries with the endpoint's ``whsec_`` secret(s)."""
 
     platform: ClassVar[str] = "stripe"
@@ -73,11 +73,6 @@ class StripeVerifier:
     def check_secret(self, secret: Secret) -> None:
         """Refuse an empty or non-UTF-8 secret (the whole ``whsec_...`` string is the key)."""
         check_secret_text(secret)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """Stripe sends no endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime

@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Self
 
-from verifiers._base import InboundRequest, PlatformReply, Secret, Verified, body_digest_id
+from verifiers._base import (
+    InboundRequest,
+    NoHandshake,
+    PlatformReply,
+    Secret,
+    Verified,
+    body_digest_id,
+)
 from verifiers._errors import MalformedSignatureError
 from verifiers._jwt import (
     JwtScheme,
@@ -36,7 +43,7 @@ __all__ = ["WixVerifier"]
 
 
 @dataclass(frozen=True, slots=True)
-class WixVerifier:
+class WixVerifier(NoHandshake):
     """Verifies Wix webhooks with the app's PEM public key(s)."""
 
     platform: ClassVar[str] = "wix"
@@ -57,11 +64,6 @@ class WixVerifier:
     def check_secret(self, secret: Secret) -> None:
         """Refuse a secret that is not a PEM public key."""
         secret_key(secret, self.scheme.algorithms)
-
-    def handshake(self, request: InboundRequest, secrets: Sequence[Secret]) -> PlatformReply | None:
-        """Wix sends no endpoint check."""
-        del request, secrets
-        return None
 
     def verify(
         self, request: InboundRequest, secrets: Sequence[Secret], *, now: datetime
