@@ -7,8 +7,10 @@ The runner itself lives in ``sinks.runner``; this module only turns settings int
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -17,6 +19,7 @@ from relay.config import Settings
 from relay.errors import ConfigError
 from relay.publisher import kafka_client_options
 from relay.secrets import resolve_secret
+from relay.tracing import Tracing, build_tracing, continue_trace
 from sinks import SinkConfigError, SinkContext, SinkGoneError, dlq_topic
 from sinks.config import SinkConfig
 from sinks.metrics import SinkMetrics
@@ -38,10 +41,18 @@ EXIT_SINK_GONE = 4
 EXIT_SINK_FAILED = 5
 
 
-def sink_context(settings: Settings) -> SinkContext:
-    """Return what every sink of ``settings`` shares (Kafka access, secret resolution)."""
+def sink_context(settings: Settings, tracing: Tracing | None = None) -> SinkContext:
+    """Return what every sink of ``settings`` shares (Kafka access, secrets, tracing).
+
+    With ``tracing``, each delivery attempt runs in a CONSUMER span that continues the trace
+    whose ``traceparent`` the record carries (docs/observability.md).
+    """
     kafka = settings.kafka
+    trace = None
+    if tracing is not None:
+        trace = functools.partial(_delivery_span, tracing)
     return SinkContext(
+        trace=trace,
         topic_prefix=kafka.topic_prefix,
         kafka_options=kafka_client_options(kafka),
         resolve_secret=resolve_secret,
@@ -74,6 +85,12 @@ def parse_start(value: str) -> int | datetime:
     return moment
 
 
+def _delivery_span(
+    tracing: Tracing, headers: Sequence[tuple[str, bytes]], sink: str
+) -> AbstractContextManager[object]:
+    return continue_trace(tracing, headers, "deliver", sink=sink)
+
+
 async def _run(runners: Sequence[SinkRunner], stop: asyncio.Event) -> int:
     results = await asyncio.gather(*(r.run(stop) for r in runners), return_exceptions=True)
     code = 0
@@ -99,11 +116,16 @@ async def run_sinks(
     metrics: SinkMetrics,
 ) -> int:
     """Run ``configs`` until ``stop``; return 0, or 4 when a target is gone, 5 on failure."""
-    context = sink_context(settings)
+    tracing = build_tracing(settings.telemetry)
+    context = sink_context(settings, tracing)
     runners = [
         SinkRunner(c, build_sink(c, context), context=context, metrics=metrics) for c in configs
     ]
-    return await _run(runners, stop)
+    try:
+        return await _run(runners, stop)
+    finally:
+        if tracing is not None:
+            tracing.shutdown()
 
 
 async def replay_sink(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sinks.event import SinkEvent
+from sinks.event import Headers, SinkEvent
 from verifiers import Secret
 
-__all__ = ["Sink", "SinkContext"]
+__all__ = ["DeliveryTrace", "Sink", "SinkContext"]
 
 
 class Sink(Protocol):
@@ -34,6 +35,10 @@ class Sink(Protocol):
         ...
 
 
+DeliveryTrace = Callable[[Headers, str], AbstractContextManager[object]]
+"""``(the record's headers, sink name) -> a context manager`` around one delivery attempt."""
+
+
 @dataclass(frozen=True, slots=True)
 class SinkContext:
     """What relay's settings give every sink: Kafka access and secret resolution."""
@@ -45,6 +50,8 @@ class SinkContext:
     create_topics: bool = True
     topic_partitions: int = 6
     topic_replication_factor: int = 1
+    trace: DeliveryTrace | None = field(default=None, repr=False)
+    """Wraps each delivery attempt (relay: an OpenTelemetry span continuing the record's trace)."""
 
     def secret_value(self, sink: str, key: str, ref: str | None) -> str | None:
         """Resolve sink ``sink``'s secret reference ``ref`` of setting ``key`` (``None``: unset)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import stamina
 from aiokafka.structs import ConsumerRecord
 
-from sinks._base import Sink
+from sinks._base import DeliveryTrace, Sink
 from sinks._common import RetrySettings
 from sinks._dlq import DeadLetter, DeadLetterPublisher
 from sinks._errors import DeliveryError, SinkError, SinkGoneError, UndecodableEventError
@@ -61,6 +61,7 @@ class Deliverer:
     slots: asyncio.Semaphore
     dead_letters: DeadLetterPublisher
     metrics: SinkMetrics
+    trace: DeliveryTrace | None = None
 
     async def handle(self, record: ConsumerRecord[bytes, bytes], fetched_at: float) -> None:
         """Deliver, filter out or dead-letter ``record``; return when it may be committed.
@@ -135,7 +136,11 @@ class Deliverer:
         if number > 1:
             self.metrics.count(self.name, "retried")
         async with self.slots, asyncio.timeout(self.attempt_timeout):
-            await self.sink.deliver(event)
+            if self.trace is None:
+                await self.sink.deliver(event)
+                return
+            with self.trace(event.headers, self.name):
+                await self.sink.deliver(event)
 
     async def _dead_letter(
         self, record: ConsumerRecord[bytes, bytes], exc: Exception, *, attempts: int

@@ -83,6 +83,7 @@ class SinkRunner:
             slots=asyncio.Semaphore(config.max_in_flight),
             dead_letters=self.dead_letters,
             metrics=metrics,
+            trace=context.trace,
         )
         self._sink = sink
         self._context = context
