@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from _chart import DIGEST, Rendered
+from _chart import DIGEST, VALUES, Rendered, render
 
 from relay.config import ServerSettings, Settings
 
@@ -107,15 +107,24 @@ def test_one_deployment_per_sink_running_that_sink(rendered: dict[str, Rendered]
     assert set(sinks) == {"relay-sink-archive", "relay-sink-warehouse", "relay-sink-crm"}
     for name, deployment in sinks.items():
         sink = name.removeprefix("relay-sink-")
-        assert _container(deployment)["args"] == [
+        container = _container(deployment)
+        assert container["args"] == [
             "sink",
             "run",
             sink,
             "--config",
             "/etc/relay/relay.yaml",
+            "--metrics-port",
+            "9091",
+            "--metrics-host",
+            "0.0.0.0",  # noqa: S104 (the pod's metrics port, inside the cluster)
         ]
+        assert container["ports"] == [{"name": "metrics", "containerPort": 9091, "protocol": "TCP"}]
         assert deployment["spec"]["replicas"] == (3 if sink == "warehouse" else 1)
-    assert len(result.kind("NetworkPolicy")) == 2
+    policies = {p["metadata"]["name"]: p for p in result.kind("NetworkPolicy")}
+    assert set(policies) == {"relay", "relay-sinks"}
+    (ingress,) = policies["relay-sinks"]["spec"]["ingress"]
+    assert ingress["ports"] == [{"port": "metrics", "protocol": "TCP"}]
 
 
 @pytest.mark.parametrize(
@@ -160,6 +169,25 @@ def test_servicemonitor_scrapes_the_receiver_service(rendered: dict[str, Rendere
     (endpoint,) = monitor["spec"]["endpoints"]
     assert (endpoint["port"], endpoint["path"]) == ("http", "/metrics")
     assert service["spec"]["ports"][0]["name"] == "http"
+
+
+def test_podmonitor_scrapes_the_sinks_metrics_port(rendered: dict[str, Rendered]) -> None:
+    """With sinks and monitoring on, a PodMonitor scrapes every sink pod's metrics port."""
+    assert not rendered["sinks"].kind("PodMonitor")  # monitoring off: none
+    values = {**VALUES["sinks"], "metrics": {"serviceMonitor": {"enabled": True}}}
+    docs = [d for text in render(values).values() for d in yaml.safe_load_all(text) if d]
+    sink_pods = [
+        d["spec"]["template"]["metadata"]["labels"]
+        for d in docs
+        if d["kind"] == "Deployment" and "-sink-" in d["metadata"]["name"]
+    ]
+    (monitor,) = [d for d in docs if d["kind"] == "PodMonitor"]
+    assert len(sink_pods) == 3
+    selector = monitor["spec"]["selector"]["matchLabels"]
+    for labels in sink_pods:
+        assert selector.items() <= labels.items()
+    (endpoint,) = monitor["spec"]["podMetricsEndpoints"]
+    assert (endpoint["port"], endpoint["path"]) == ("metrics", "/metrics")
 
 
 def _catalogue_names() -> set[str]:
