@@ -24,7 +24,7 @@ from relay.errors import DedupBusyError
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
-__all__ = ["Claim", "Dedup", "DedupBusyError", "InProcessDedup", "RedisDedup"]
+__all__ = ["Claim", "Dedup", "InProcessDedup", "RedisDedup"]
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from relay.errors import SpoolFullError
 from relay.publisher import Record
 
-__all__ = ["Entry", "Spool", "SpoolFullError", "decode_records", "encode_records"]
+__all__ = ["Entry", "Spool", "decode_records", "encode_records"]
 
 logger = logging.getLogger(__name__)
 

@@ -34,14 +34,14 @@ import structlog
 from starlette.types import Receive, Scope, Send
 
 from normalizers import CanonicalEvent, NormalizationError, Normalizer
-from relay.dedup import Dedup, DedupBusyError
-from relay.errors import PublishError
+from relay.dedup import Dedup
+from relay.errors import DedupBusyError, PublishError, SpoolFullError
 from relay.keys import KeyFetchError, KeyStore
 from relay.metrics import RelayMetrics, publish_error_reason
 from relay.publisher import Publisher, Record
 from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
-from relay.spool import Spool, SpoolFullError
+from relay.spool import Spool
 from relay.tracing import Tracing, request_traceparent, retrace_events, stamp_records
 from verifiers import (
     InboundRequest,

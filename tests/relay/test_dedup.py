@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from relay.dedup import DedupBusyError, InProcessDedup, RedisDedup
+from relay.dedup import InProcessDedup, RedisDedup
+from relay.errors import DedupBusyError
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from relay.drainer import SpoolDrainer
-from relay.errors import PublishError
+from relay.errors import PublishError, SpoolFullError
 from relay.metrics import RelayMetrics
 from relay.publisher import Record
-from relay.spool import Spool, SpoolFullError, decode_records, encode_records
+from relay.spool import Spool, decode_records, encode_records
 
 
 def _records(n: int, size: int = 10) -> list[Record]:

@@ -369,7 +369,7 @@ async def test_delivery_busy_on_another_replica_is_503(publisher: FakePublisher)
     """When another replica is still publishing the same delivery, answer 503 to retry later."""
     from contextlib import asynccontextmanager  # noqa: PLC0415
 
-    from relay.dedup import DedupBusyError  # noqa: PLC0415
+    from relay.errors import DedupBusyError  # noqa: PLC0415
 
     class BusyDedup:
         @asynccontextmanager
