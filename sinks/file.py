@@ -3,7 +3,10 @@
 Concurrent deliveries are written together (one write and one fsync per batch). The file is
 rotated when it reaches ``rotate_bytes`` or is ``rotate_seconds`` old: it is renamed to
 ``<stem>.<UTC time>.<suffix>`` beside it and a new one is started. Redelivery after a crash
-can repeat lines (at least once); deduplicate on the event ``id``.
+can repeat lines (at least once); deduplicate on the event ``id``. A line torn by a crash
+mid-write (no final newline) is cut off when the sink opens the file again: its event was not
+committed, so it is delivered again whole. A reader tailing the file should likewise ignore
+bytes after the last newline.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class FileSink:
     def _open(self) -> None:
         path = self._config.path
         path.parent.mkdir(parents=True, exist_ok=True)
+        _cut_torn_line(path)
         self._file = path.open("ab")
         self._opened_at = time.monotonic()
 
@@ -102,3 +106,25 @@ class FileSink:
         file, self._file = self._file, None
         if file is not None:
             file.close()
+
+
+def _cut_torn_line(path: Path, chunk: int = 64 * 1024) -> None:
+    """Truncate ``path`` after its last newline (a crash can leave half a line at the end)."""
+    try:
+        file = path.open("r+b")
+    except FileNotFoundError:
+        return
+    with file:
+        size = file.seek(0, os.SEEK_END)
+        end = size
+        while end > 0:
+            start = max(0, end - chunk)
+            file.seek(start)
+            newline = file.read(end - start).rfind(b"\n")
+            if newline >= 0:
+                end = start + newline + 1
+                break
+            end = start
+        if end < size:
+            file.truncate(end)
+            os.fsync(file.fileno())

@@ -31,7 +31,11 @@ FAST = {"session_timeout_ms": 1500, "commit_interval_seconds": 0.2, "retry": FAS
 
 
 def _lines(path: Path) -> list[dict[str, Any]]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines()] if path.exists() else []
+    """The complete lines of a file a sink may be writing (bytes after the last newline wait)."""
+    if not path.exists():
+        return []
+    complete, _, _ = path.read_bytes().rpartition(b"\n")
+    return [orjson.loads(line) for line in complete.splitlines()]
 
 
 def _settings(bootstrap: str, prefix: str, sinks: list[dict[str, Any]]) -> dict[str, Any]:

@@ -130,3 +130,21 @@ async def _split(one: RunningSink, two: RunningSink) -> bool:
 
 async def _at_least(count: object, expected: int) -> bool:
     return await count() >= expected  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("chunk", [8, 64 * 1024])
+def test_a_line_torn_by_a_crash_is_cut_before_appending(tmp_path: Path, chunk: int) -> None:
+    """Half a line at the end (a crash mid-write) is truncated; complete lines stay."""
+    from sinks.file import _cut_torn_line  # noqa: PLC0415
+
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b'{"id":"a"}\n{"id":"b"}\n{"id":"c","da')
+    _cut_torn_line(path, chunk)
+    assert path.read_bytes() == b'{"id":"a"}\n{"id":"b"}\n'
+    _cut_torn_line(path, chunk)  # a whole file is left alone
+    assert path.read_bytes() == b'{"id":"a"}\n{"id":"b"}\n'
+    path.write_bytes(b'{"id":"only half')
+    _cut_torn_line(path, chunk)
+    assert path.read_bytes() == b""
+    _cut_torn_line(tmp_path / "missing.jsonl", chunk)  # nothing to repair
+    assert not (tmp_path / "missing.jsonl").exists()
