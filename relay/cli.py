@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 import httpx
@@ -306,8 +307,18 @@ def _sink_metrics(port: int | None, host: str = "127.0.0.1") -> SinkMetrics:
     return metrics
 
 
-def _run(coro: object) -> int:
+def _event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The uvloop event loop where it is installed (as uvicorn picks it), else asyncio's."""
     try:
-        return int(asyncio.run(coro))  # type: ignore[arg-type]
+        import uvloop  # noqa: PLC0415 (optional: not built for every platform)
+    except ImportError:  # pragma: no cover (installed with uvicorn[standard] here)
+        return None
+    return uvloop.new_event_loop
+
+
+def _run(coro: Coroutine[Any, Any, int]) -> int:
+    try:
+        with asyncio.Runner(loop_factory=_event_loop()) as runner:
+            return int(runner.run(coro))
     except RelayError as exc:
         raise click.ClickException(str(exc)) from exc
