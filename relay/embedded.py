@@ -93,10 +93,20 @@ class EmbeddedBroker:
         self.stop()
         raise BrokerError(f"the embedded broker did not listen on {url} within {timeout}s")
 
-    def pause(self) -> None:
-        """Freeze the broker (SIGSTOP): connections stay open but nothing is answered."""
+    def pause(self, timeout: float = 2.0) -> None:
+        """Freeze the broker (SIGSTOP): connections stay open but nothing is answered.
+
+        Returns once the kernel shows the process stopped (the signal takes effect
+        asynchronously: a broker busy on another core answers for a moment longer).
+        """
         if self._process:
             self._process.send_signal(signal.SIGSTOP)
+            status = Path(f"/proc/{self._process.pid}/status")
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and status.exists():
+                if "\nState:\tT" in status.read_text():
+                    return
+                time.sleep(0.001)
 
     def resume(self) -> None:
         """Thaw a paused broker (SIGCONT)."""
