@@ -34,8 +34,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from _kafka import read_topic  # noqa: E402
+from profile_summary import summarize  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
 from relay.signing import sample_body  # noqa: E402
@@ -54,6 +56,8 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float = 0.0
+    """The server's CPU time (user + system, all threads) per request during the run."""
 
 
 def _ms(text: str) -> float:
@@ -73,8 +77,9 @@ def _wrk(
     text = out.stdout
     requests = int(re.search(r"(\d+) requests in", text).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", text).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", text).group(1))  # type: ignore[union-attr]
+    # anchored: "+/- Stdev" columns such as "70.50%" end in "50%" too
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", text, re.MULTILINE).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
@@ -83,6 +88,12 @@ def _wrk(
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
     return Result(name, connections, requests, rps, p50, p99, errors)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _wait_http(url: str, timeout: float = 30.0) -> None:
@@ -112,6 +123,44 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(10)
 
 
+def _profile(pid: int, args: argparse.Namespace, connections: int) -> subprocess.Popen[bytes]:
+    """Start py-spy on ``pid`` for the coming wrk run (``DIR/relay-<conns>.txt``, collapsed)."""
+    if not shutil.which("py-spy"):
+        sys.exit("--profile needs py-spy: pip install py-spy")
+    args.profile.mkdir(parents=True, exist_ok=True)
+    out = args.profile / f"relay-{connections}.txt"
+    seconds = max(1, args.duration - 1)
+    cmd = ["py-spy", "record", "--format", "raw", "-o", str(out), "-d", str(seconds)]
+    cmd += ["-r", "250", "--nonblocking", "-p", str(pid)]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _measure(
+    name: str,
+    url: str,
+    pid: int,
+    connections: int,
+    args: argparse.Namespace,
+    tmp: Path,
+    signature: str,
+) -> Result:
+    """One wrk run against the server ``pid`` at ``url``, with its CPU per request."""
+    env = {
+        "BENCH_BODY": str(tmp / "body.json"),
+        "BENCH_HMAC": signature,
+        "BENCH_RUN": f"{name}-{connections}",
+    }
+    cpu_before = _cpu_seconds(pid)
+    profiler = None
+    if name == "relay" and args.profile is not None:
+        profiler = _profile(pid, args, connections)
+    result = _wrk(name, url, connections, args.duration, args.load_cpu, env)
+    result.cpu_us = 1e6 * (_cpu_seconds(pid) - cpu_before) / max(1, result.requests)
+    if profiler is not None:
+        profiler.wait()
+    return result
+
+
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -119,6 +168,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[64, 4])
     parser.add_argument("--cpu", type=int, default=0, help="core for the servers")
     parser.add_argument("--load-cpu", type=int, default=1, help="core for wrk")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="record relay under load with py-spy into DIR (needs py-spy) and print its top frames",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench needs wrk: apt-get install wrk")
@@ -160,19 +215,8 @@ def main() -> None:
             _wait_http(f"http://127.0.0.1:{relay_port}/readyz")
             for connections in args.connections:
                 for name, url in targets.items():
-                    env = {
-                        "BENCH_BODY": str(tmp / "body.json"),
-                        "BENCH_HMAC": signature,
-                        "BENCH_RUN": f"{name}-{connections}",
-                    }
-                    result = _wrk(
-                        name,
-                        url,
-                        connections=connections,
-                        duration=args.duration,
-                        load_cpu=args.load_cpu,
-                        env=env,
-                    )
+                    server = relay if name == "relay" else bare
+                    result = _measure(name, url, server.pid, connections, args, tmp, signature)
                     results.append(result)
                     if name == "relay":
                         accepted_total += result.requests - result.errors
@@ -187,6 +231,9 @@ def main() -> None:
         )
         delivered = {m.headers.get("relay-delivery-id") for m in raw}
     _report(results, args, len(body), accepted_total, len(delivered), prefix)
+    if args.profile is not None:
+        for profile in sorted(args.profile.glob("relay-*.txt")):
+            print(f"\n{summarize(profile)}")
     shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -202,16 +249,29 @@ def _report(
         f"\nbody: Shopify orders/create sample, {body_size} bytes compact; "
         f"{args.duration}s per run; servers on cpu {args.cpu}, wrk on cpu {args.load_cpu}"
     )
-    header = ("setup", "conns", "req/s", "p50 ms", "p99 ms", "errors", "ratio")
-    print("{:<10} {:>5} {:>9} {:>8} {:>8} {:>7} {:>6}".format(*header))
+    header = (
+        "setup",
+        "conns",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "errors",
+        "ratio",
+        "cpu us",
+        "cpu ratio",
+    )
+    print("{:<10} {:>5} {:>9} {:>8} {:>8} {:>7} {:>6} {:>7} {:>9}".format(*header))
     for r in results:
-        bare = next(
-            b.rps for b in results if b.name == "bare-asgi" and b.connections == r.connections
-        )
+        bare = next(b for b in results if b.name == "bare-asgi" and b.connections == r.connections)
         print(
             f"{r.name:<10} {r.connections:>5} {r.rps:>9.0f} {r.p50_ms:>8.2f} "
-            f"{r.p99_ms:>8.2f} {r.errors:>7} {r.rps / bare:>6.2f}"
+            f"{r.p99_ms:>8.2f} {r.errors:>7} {r.rps / bare.rps:>6.2f} {r.cpu_us:>7.0f} "
+            f"{bare.cpu_us / r.cpu_us if r.cpu_us else 0:>9.2f}"
         )
+    print(
+        "cpu us: the server's CPU time per request (all threads, from /proc); cpu ratio: bare's"
+        " over this one's,\nthe ratio a CPU-bound server reaches when nothing else shares its core"
+    )
     print(
         f"\nrelay 2xx counted by wrk: {accepted}; distinct deliveries on {prefix}.raw: {delivered}"
     )
