@@ -133,6 +133,7 @@ class RelayApp:
         self.publisher = KafkaPublisher(settings.kafka)
         self.builder = RecordBuilder(settings.kafka.topic_prefix, settings.kafka.cloudevents_mode)
         self.dedup = build_dedup(settings)
+        self.metrics.dedup_entries.set_function(lambda: len(self.dedup))
         self.keys = KeyStore()
         self.sources = build_sources(settings, self.keys)
         spool = settings.spool

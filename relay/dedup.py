@@ -55,6 +55,10 @@ class Dedup(Protocol):
         """Release connections."""
         ...
 
+    def __len__(self) -> int:
+        """Keys held in this process (bounded by ``dedup.max_entries``)."""
+        ...
+
 
 class InProcessDedup:
     """A bounded in-memory TTL set of delivery keys, plus in-flight coalescing."""
@@ -133,6 +137,10 @@ class RedisDedup:
         self._lock_ms = int(lock_seconds * 1000)
         self._wait = wait_seconds
         self._prefix = prefix
+
+    def __len__(self) -> int:
+        """Keys held by the in-process cache in front of Redis."""
+        return len(self._local)
 
     async def aclose(self) -> None:
         """Close the Redis connection pool."""

@@ -103,6 +103,11 @@ class RelayMetrics:
             ["platform", "source"],
             registry=r,
         )
+        self.dedup_entries = Gauge(
+            "relay_dedup_entries",
+            "Delivery keys held by this process's dedup cache (bounded by dedup.max_entries).",
+            registry=r,
+        )
         self.spool_bytes = Gauge(
             "relay_spool_bytes", "Bytes in the local spool not yet drained to Kafka.", registry=r
         )

@@ -177,3 +177,29 @@ async def test_build_dedup_resolves_a_redis_url_reference(monkeypatch: pytest.Mo
     async with shared.claim(f"test:{uuid.uuid4().hex}") as claim:
         assert claim.fresh
     await shared.aclose()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("shared", [False, True])
+async def test_the_entries_gauge_follows_the_cache_up_to_its_bound(
+    shared: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`relay_dedup_entries` counts the process's keys and stops at `dedup.max_entries`."""
+    from relay.app import RelayApp  # noqa: PLC0415
+    from relay.config import Settings  # noqa: PLC0415
+
+    monkeypatch.setenv("T_REDIS_URL", REDIS_URL)
+    dedup_settings: dict[str, object] = {"max_entries": 3}
+    if shared:
+        dedup_settings["redis_url"] = "env:T_REDIS_URL"
+    app = RelayApp(Settings(dedup=dedup_settings))  # type: ignore[arg-type]
+
+    def entries() -> float | None:
+        return app.metrics.registry.get_sample_value("relay_dedup_entries")
+
+    assert entries() == 0
+    for n in range(5):
+        async with app.dedup.claim(f"test:{uuid.uuid4().hex}") as claim:
+            claim.mark()
+        assert entries() == min(n + 1, 3)
+    await app.dedup.aclose()
