@@ -67,7 +67,7 @@ class InProcessDedup:
         self._seen: TTLCache[str, bool] = TTLCache(
             maxsize=max_entries, ttl=ttl_seconds, timer=time.monotonic
         )
-        self._in_flight: dict[str, asyncio.Event] = {}
+        self._in_flight: dict[str, asyncio.Event | None] = {}
 
     def __len__(self) -> int:
         return len(self._seen)
@@ -83,27 +83,50 @@ class InProcessDedup:
     async def aclose(self) -> None:
         """Nothing to release."""
 
-    @asynccontextmanager
-    async def claim(self, key: str, ttl_seconds: int | None = None) -> AsyncIterator[Claim]:
+    def claim(self, key: str, ttl_seconds: int | None = None) -> AbstractAsyncContextManager[Claim]:
         """Claim ``key`` in this process; copies arriving meanwhile wait for the outcome.
 
         The in-process cache has one TTL for all keys (``ttl_seconds`` is for shared stores).
         """
         del ttl_seconds
-        while (event := self._in_flight.get(key)) is not None:
+        return _LocalClaim(self, key)
+
+
+class _LocalClaim(AbstractAsyncContextManager[Claim]):
+    """``InProcessDedup.claim`` as a plain class: the hot path pays no generator machinery.
+
+    ``_in_flight`` maps a claimed key to ``None`` until a second copy arrives and waits on
+    an ``asyncio.Event`` there; the release sets it.
+    """
+
+    __slots__ = ("_claim", "_dedup", "_key")
+
+    def __init__(self, dedup: InProcessDedup, key: str) -> None:
+        self._dedup = dedup
+        self._key = key
+        self._claim = Claim(fresh=False)
+
+    async def __aenter__(self) -> Claim:
+        key, in_flight = self._key, self._dedup._in_flight  # noqa: SLF001 (its own store)
+        while key in in_flight:
+            event = in_flight[key]
+            if event is None:
+                event = in_flight[key] = asyncio.Event()
             await event.wait()
-        if key in self._seen:
-            yield Claim(fresh=False)
+        if key not in self._dedup._seen:  # noqa: SLF001
+            in_flight[key] = None
+            self._claim = Claim(fresh=True)
+        return self._claim
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        claim = self._claim
+        if not claim.fresh:
             return
-        event = asyncio.Event()
-        self._in_flight[key] = event
-        claim = Claim(fresh=True)
-        try:
-            yield claim
-        finally:
-            if claim.marked:
-                self._seen[key] = True
-            del self._in_flight[key]
+        dedup = self._dedup
+        if claim.marked:
+            dedup._seen[self._key] = True  # noqa: SLF001
+        event = dedup._in_flight.pop(self._key)  # noqa: SLF001
+        if event is not None:
             event.set()
 
 

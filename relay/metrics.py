@@ -7,6 +7,7 @@ Labels are bounded: ``platform`` and ``source`` come from the configuration, ``o
 from __future__ import annotations
 
 import platform
+from typing import Generic, TypeVar
 
 from prometheus_client import (
     CollectorRegistry,
@@ -20,7 +21,13 @@ from prometheus_client import (
 
 from relay.errors import PublishError
 
-__all__ = ["LATENCY_BUCKETS", "PUBLISH_ERROR_REASONS", "RelayMetrics", "publish_error_reason"]
+__all__ = [
+    "LATENCY_BUCKETS",
+    "PUBLISH_ERROR_REASONS",
+    "Children",
+    "RelayMetrics",
+    "publish_error_reason",
+]
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10)
 """Seconds: fine below 100 ms where relay lives, then a bound at each timeout that matters
@@ -28,6 +35,29 @@ between 1 and 10 s (the publish timeout's 3 s default, Shopify's 5 s, the common
 
 PUBLISH_ERROR_REASONS = ("kafka_error", "not_started", "timeout")
 """The bounded ``reason`` values of ``relay_publish_errors_total``."""
+
+
+_Metric = TypeVar("_Metric", Counter, Histogram)
+
+
+class Children(Generic[_Metric]):
+    """A labelled metric's children, each looked up once (``labels()`` locks and checks).
+
+    Labels are bounded (see the module docstring), so the cache is too.
+    """
+
+    __slots__ = ("_children", "_metric")
+
+    def __init__(self, metric: _Metric) -> None:
+        self._metric: _Metric = metric
+        self._children: dict[tuple[str, ...], _Metric] = {}
+
+    def __call__(self, *labels: str) -> _Metric:
+        """The child for ``labels``, in the metric's label order."""
+        child = self._children.get(labels)
+        if child is None:
+            child = self._children[labels] = self._metric.labels(*labels)
+        return child
 
 
 def publish_error_reason(error: PublishError) -> str:

@@ -98,6 +98,11 @@ class _Waiter:
         if self.left == 0:
             self.future.set_result(None)
 
+    def expire(self) -> None:
+        """Not every record was acknowledged in time."""
+        if not self.future.done():
+            self.future.set_exception(TimeoutError())
+
 
 Queued = list[tuple[Record, _Waiter]]
 
@@ -206,18 +211,23 @@ class KafkaPublisher:
         timeout = max_wait or self._settings.publish_timeout_seconds
         loop = asyncio.get_running_loop()
         waiter = _Waiter(loop.create_future(), len(records))
+        # a timer on the waiter, not asyncio.timeout: this runs for every webhook
+        expiry = loop.call_later(timeout, waiter.expire)
         try:
-            async with asyncio.timeout(timeout):
-                for record in records:
-                    partition = await self._partition(producer, record)
-                    self._enqueue(loop, producer, partition, record, waiter)
-                await waiter.future
+            for record in records:
+                partition = await self._partition(producer, record, timeout)
+                self._enqueue(loop, producer, partition, record, waiter)
+            await waiter.future
         except TimeoutError as exc:
             self._ready = False
             raise PublishError(f"not acknowledged within {timeout}s") from exc
         except KafkaError as exc:
             self._ready = False
             raise PublishError(exc.__class__.__name__) from exc
+        finally:
+            expiry.cancel()
+            if not waiter.future.done():  # left early: later outcomes have no one to tell
+                waiter.future.cancel()
 
     def _check_size(self, record: Record) -> None:
         size = len(record.value) + len(record.key or b"")
@@ -228,12 +238,13 @@ class KafkaPublisher:
                 f"({self._settings.max_request_size})"
             )
 
-    async def _partition(self, producer: AIOKafkaProducer, record: Record) -> int:
+    async def _partition(self, producer: AIOKafkaProducer, record: Record, limit: float) -> int:
         """The record's partition, as aiokafka's (and Java's) default partitioner picks it."""
         cluster = producer.client.cluster
         partitions = cluster.partitions_for_topic(record.topic)
-        if partitions is None:  # no metadata yet: wait for it (bounded by publish's timeout)
-            partitions = await producer.partitions_for(record.topic)
+        if partitions is None:  # no metadata for the topic yet: wait for it, bounded
+            async with asyncio.timeout(limit):
+                partitions = await producer.partitions_for(record.topic)
         available = cluster.available_partitions_for_topic(record.topic) or ()
         return int(self._partitioner(record.key, sorted(partitions), sorted(available)))
 

@@ -37,7 +37,7 @@ from normalizers import CanonicalEvent, NormalizationError, Normalizer
 from relay.dedup import Dedup
 from relay.errors import DedupBusyError, PublishError, SpoolFullError
 from relay.keys import KeyFetchError, KeyStore
-from relay.metrics import RelayMetrics, publish_error_reason
+from relay.metrics import Children, RelayMetrics, publish_error_reason
 from relay.publisher import Publisher, Record
 from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
@@ -126,6 +126,10 @@ class WebhookReceiver:
         self._publish_timeout = publish_timeout
         self._body_timeout = body_timeout
         self._tracing = tracing
+        self._outcomes = Children(metrics.webhooks)
+        self._latency = Children(metrics.request_seconds)
+        self._events = Children(metrics.events)
+        metrics.in_flight.set_function(lambda: self._in_flight)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request to ``/webhooks/{source_id}``."""
@@ -137,11 +141,10 @@ class WebhookReceiver:
             return
         if self._in_flight >= self._max_in_flight:
             await _answer(send, 503, _UNAVAILABLE, ((b"retry-after", self._retry_after),))
-            self._metrics.webhooks.labels(source.platform, source.id, "overloaded").inc()
+            self._outcomes(source.platform, source.id, "overloaded").inc()
             return
         started = time.perf_counter()
         self._in_flight += 1
-        self._metrics.in_flight.inc()
         structlog.contextvars.bind_contextvars(source=source.id, platform=source.platform)
         try:
             status = await self._handle(source, scope, receive, send)
@@ -149,10 +152,9 @@ class WebhookReceiver:
             status = "disconnected"
         finally:
             self._in_flight -= 1
-            self._metrics.in_flight.dec()
             structlog.contextvars.clear_contextvars()
-        self._metrics.webhooks.labels(source.platform, source.id, status).inc()
-        self._metrics.request_seconds.labels(source.platform).observe(time.perf_counter() - started)
+        self._outcomes(source.platform, source.id, status).inc()
+        self._latency(source.platform).observe(time.perf_counter() - started)
 
     async def _handle(
         self, source: SourceRuntime, scope: Scope, receive: Receive, send: Send
@@ -248,7 +250,7 @@ class WebhookReceiver:
         message = "delivery published" if outcome == "accepted" else "delivery spooled"
         logger.debug(message, extra={"records": len(records)})
         for event in events:
-            self._metrics.events.labels(source.platform, event.type).inc()
+            self._events(source.platform, event.type).inc()
         ack = source.verifier.acknowledgement
         if ack is not None:
             await _reply(send, ack)

@@ -103,8 +103,13 @@ class ShopifyVerifier(NoHandshake):
             topic=metadata("topic") or "",
             store_id=metadata("shop-domain"),
             occurred_at=_parse_triggered_at(metadata("triggered-at")),
-            headers=tuple((name, value) for name in _FORWARDED if (value := request.header(name))),
+            headers=_forwarded(request.headers),
         )
+
+
+def _forwarded(headers: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    get = headers.get
+    return tuple((name, value) for name in _FORWARDED if (value := get(name)))
 
 
 def _metadata(request: InboundRequest, prefixes: tuple[str, ...], name: str) -> str | None:
