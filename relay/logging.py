@@ -10,12 +10,34 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextvars import ContextVar
 from typing import Any, TextIO
 
 import orjson
 import structlog
 
-__all__ = ["configure_logging"]
+__all__ = ["configure_logging", "delivery_context"]
+
+_DELIVERY: ContextVar[dict[str, str] | None] = ContextVar("relay_delivery", default=None)
+
+
+def delivery_context(source: str, platform: str) -> dict[str, str]:
+    """Start the log context of the delivery handled in this task; add keys to what it returns.
+
+    One context variable holding a dict, not structlog's ``bind_contextvars`` (a variable per
+    key, set and cleared on every request): the receiver does this for every webhook.
+    """
+    context = {"source": source, "platform": platform}
+    _DELIVERY.set(context)
+    return context
+
+
+def _merge_delivery(_: object, __: str, event: dict[str, object]) -> dict[str, object]:
+    context = _DELIVERY.get()
+    if context:
+        for key, value in context.items():
+            event.setdefault(key, value)
+    return event
 
 
 def _dumps(obj: object, **_: object) -> str:
@@ -31,6 +53,7 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
     """Send every log record to ``stream`` (stderr) as one JSON object per line."""
     pre_chain: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        _merge_delivery,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),

@@ -30,13 +30,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import structlog
 from starlette.types import Receive, Scope, Send
 
 from normalizers import CanonicalEvent, NormalizationError, Normalizer
 from relay.dedup import Dedup
 from relay.errors import DedupBusyError, PublishError, SpoolFullError
 from relay.keys import KeyFetchError, KeyStore
+from relay.logging import delivery_context
 from relay.metrics import Children, RelayMetrics, publish_error_reason
 from relay.publisher import Publisher, Record
 from relay.ratelimit import TokenBucket
@@ -145,19 +145,23 @@ class WebhookReceiver:
             return
         started = time.perf_counter()
         self._in_flight += 1
-        structlog.contextvars.bind_contextvars(source=source.id, platform=source.platform)
+        context = delivery_context(source.id, source.platform)
         try:
-            status = await self._handle(source, scope, receive, send)
+            status = await self._handle(source, context, scope, receive, send)
         except _DisconnectedError:
             status = "disconnected"
         finally:
             self._in_flight -= 1
-            structlog.contextvars.clear_contextvars()
         self._outcomes(source.platform, source.id, status).inc()
         self._latency(source.platform).observe(time.perf_counter() - started)
 
     async def _handle(
-        self, source: SourceRuntime, scope: Scope, receive: Receive, send: Send
+        self,
+        source: SourceRuntime,
+        context: dict[str, str],
+        scope: Scope,
+        receive: Receive,
+        send: Send,
     ) -> str:
         request = await self._receive(source, scope, receive, send)
         if isinstance(request, str):
@@ -176,7 +180,7 @@ class WebhookReceiver:
         except Exception:  # a verifier bug must not turn bad input into a 5xx
             logger.exception("verifier failed unexpectedly")
             return await self._reject(source, send, None)
-        structlog.contextvars.bind_contextvars(delivery_id=delivery.delivery_id)
+        context["delivery_id"] = delivery.delivery_id
         return await self._publish(source, delivery, send)
 
     async def _receive(
