@@ -5,8 +5,11 @@ webhook holds all of its records (raw, canonical, DLQ). An entry is acknowledged
 platform only after it is written and ``fsync``'d; concurrent appends share one ``fsync``
 (group commit). The drainer (``relay.drainer``) republishes entries in order and moves a
 cursor (``cursor``, replaced atomically) past what Kafka acknowledged; fully drained
-segments are deleted. A crash between a publish and the cursor move republishes that entry:
-at least once, with the same event ids, so consumers deduplicate.
+segments are deleted. One process at a time owns a spool directory: ``open()`` takes an
+exclusive ``flock`` on ``<path>/lock`` (released by the kernel when the process ends, even on
+SIGKILL) and raises ``ConfigError`` if another process holds it. A crash between a publish
+and the cursor move republishes that entry: at least once, with the same event ids, so
+consumers deduplicate.
 
 Entry layout (little-endian)::
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import struct
@@ -30,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from relay.errors import SpoolFullError
+from relay.errors import ConfigError, SpoolFullError
 from relay.publisher import Record
 
 __all__ = ["Entry", "Spool", "decode_records", "encode_records"]
@@ -130,6 +134,7 @@ class Spool:
         self._cursor = (0, 0)
         self._segment = 0
         self._file: int | None = None
+        self._lock_fd: int | None = None
         self._pending: list[tuple[bytes, asyncio.Future[None]]] = []
         self._pending_bytes = 0  # queued or being written, not yet counted in ``_size``
         self._wake = asyncio.Event()
@@ -148,6 +153,7 @@ class Spool:
     def _recover(self) -> None:
         """Repair torn tails, load the cursor, size the backlog, open the last segment."""
         self.path.mkdir(parents=True, exist_ok=True)
+        self._take_lock()
         cursor_file = self.path / "cursor"
         if cursor_file.exists():
             seg, _, off = cursor_file.read_text().partition(":")
@@ -169,6 +175,23 @@ class Spool:
         )
         if self.depth_bytes():
             self._nonempty.set()
+
+    def _take_lock(self) -> None:
+        """Own the directory: two processes appending to one log would corrupt it."""
+        fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise ConfigError(
+                "spool.path",
+                f"{self.path} is in use by another relay process (pid {holder}); "
+                "each process needs a spool directory of its own",
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock_fd = fd
 
     def _repair(self, seq: int) -> None:
         path = self._segment_path(seq)
@@ -375,3 +398,6 @@ class Spool:
             if self._file is not None:
                 os.close(self._file)
                 self._file = None
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # releases the flock
+                self._lock_fd = None
