@@ -17,7 +17,7 @@ from importlib import resources
 
 import orjson
 import yaml
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -200,10 +200,9 @@ class RelayApp:
             # and whatever an earlier run spooled drains before new webhooks publish directly.
             await self.spool.open()
             self.metrics.spool_corrupt_bytes.inc(self.spool.corrupt_bytes)
-            self.metrics.spool_bytes.set_function(self.spool.depth_bytes)
-            self.metrics.spool_oldest_age.set_function(self.drainer.oldest_age)
+            self.metrics.track_spool(self.spool.depth_bytes, self.drainer.oldest_age)
             await self.publisher.start(self.topics(), background=True)
-            draining = asyncio.create_task(self.drainer.run(), name="spool-drainer")
+            draining = asyncio.create_task(self._drain(self.drainer), name="spool-drainer")
         else:
             await self.publisher.start(self.topics())
         logger.info(
@@ -228,6 +227,18 @@ class RelayApp:
             if self.tracing is not None:
                 self.tracing.shutdown()
 
+    async def _drain(self, drainer: SpoolDrainer) -> None:
+        if self.metrics.multiprocess_dir is None:
+            await drainer.run()
+            return
+        # Several workers: /metrics is answered by any of them, from the values each one
+        # wrote, so each worker writes its spool gauges every second.
+        async with asyncio.TaskGroup() as group:
+            group.create_task(drainer.run())
+            while True:
+                self.metrics.refresh()
+                await asyncio.sleep(1.0)
+
     async def _healthz(self, _request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
@@ -244,4 +255,4 @@ class RelayApp:
         return Response(openapi_document(), media_type="application/json")
 
     async def _metrics(self, _request: Request) -> Response:
-        return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(self.metrics.render(), media_type=CONTENT_TYPE_LATEST)

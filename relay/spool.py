@@ -37,7 +37,7 @@ from pathlib import Path
 from relay.errors import ConfigError, SpoolFullError
 from relay.publisher import Record
 
-__all__ = ["Entry", "Spool", "decode_records", "encode_records"]
+__all__ = ["Entry", "Spool", "decode_records", "encode_records", "undrained_bytes"]
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +120,35 @@ def _scan(data: bytes) -> Iterator[tuple[int, int, float, bytes]]:
         pos = end
 
 
+def _segment_file(path: Path, seq: int) -> Path:
+    return path / f"{seq:020d}.spool"
+
+
+def _segments(path: Path) -> list[int]:
+    return sorted(int(p.stem) for p in path.glob("*.spool") if p.stem.isdigit())
+
+
+def _read_cursor(path: Path) -> tuple[int, int]:
+    cursor_file = path / "cursor"
+    if not cursor_file.exists():
+        return (0, 0)
+    seg, _, off = cursor_file.read_text().partition(":")
+    return (int(seg), int(off))
+
+
+def _backlog(path: Path, cursor: tuple[int, int], segments: list[int]) -> int:
+    """Bytes of the segments from the cursor on, less what the cursor passed in its segment."""
+    size = sum(_segment_file(path, s).stat().st_size for s in segments if s >= cursor[0])
+    return size - (cursor[1] if cursor[0] in segments else 0)
+
+
+def undrained_bytes(path: Path) -> int:
+    """Bytes a spool directory holds beyond its cursor (0 if there is none); reads only."""
+    if not path.is_dir():
+        return 0
+    return max(0, _backlog(path, _read_cursor(path), _segments(path)))
+
+
 class Spool:
     """A size-bounded, fsync'd, segmented append-only log of webhook records."""
 
@@ -154,22 +183,18 @@ class Spool:
         """Repair torn tails, load the cursor, size the backlog, open the last segment."""
         self.path.mkdir(parents=True, exist_ok=True)
         self._take_lock()
-        cursor_file = self.path / "cursor"
-        if cursor_file.exists():
-            seg, _, off = cursor_file.read_text().partition(":")
-            self._cursor = (int(seg), int(off))
-        segments = self._segments()
+        self._cursor = _read_cursor(self.path)
+        segments = _segments(self.path)
         for seq in segments:
             if seq < self._cursor[0]:
-                (self.path / f"{seq:020d}.spool").unlink()
+                self._segment_path(seq).unlink()
                 continue
             self._repair(seq)
-        segments = self._segments()
+        segments = _segments(self.path)
         self._segment = segments[-1] if segments else max(self._cursor[0], 1)
         if not segments:
             self._cursor = (self._segment, 0)
-        self._size = sum(self._segment_path(s).stat().st_size for s in segments)
-        self._size -= self._cursor[1] if segments and segments[0] == self._cursor[0] else 0
+        self._size = _backlog(self.path, self._cursor, segments)
         self._file = os.open(
             self._segment_path(self._segment), os.O_WRONLY | os.O_CREAT | os.O_APPEND
         )
@@ -209,11 +234,8 @@ class Spool:
                 file.truncate(valid)
                 os.fsync(file.fileno())
 
-    def _segments(self) -> list[int]:
-        return sorted(int(p.stem) for p in self.path.glob("*.spool") if p.stem.isdigit())
-
     def _segment_path(self, seq: int) -> Path:
-        return self.path / f"{seq:020d}.spool"
+        return _segment_file(self.path, seq)
 
     # -- appending -------------------------------------------------------------------------
 
