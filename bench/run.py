@@ -3,6 +3,7 @@
 Usage (on demand, not in CI; needs Debian's `wrk`):
 
     .venv/bin/python bench/run.py [--duration 10] [--connections 64 4] [--cpu 0 --load-cpu 1]
+    .venv/bin/python bench/run.py --workers 2 --cpu 0,1 --load-cpu 0,1   # server.workers: 2
 
 Starts an embedded Tansu broker, a bare ASGI app and `relay serve` (each server pinned to
 --cpu), drives signed Shopify orders/create webhooks with wrk (pinned to --load-cpu, a unique
@@ -69,7 +70,7 @@ def _ms(text: str) -> float:
 
 
 def _wrk(
-    name: str, url: str, connections: int, duration: int, load_cpu: int, env: dict[str, str]
+    name: str, url: str, connections: int, duration: int, load_cpu: str, env: dict[str, str]
 ) -> Result:
     cmd = ["taskset", "-c", str(load_cpu), "wrk", "-t1", f"-c{connections}", f"-d{duration}s"]
     cmd += ["--latency", "-s", str(ROOT / "bench" / "webhooks.lua"), url]
@@ -91,9 +92,14 @@ def _wrk(
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (all its threads)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU seconds of process ``pid`` and its live children (workers) so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def _wait_http(url: str, timeout: float = 30.0) -> None:
@@ -108,7 +114,7 @@ def _wait_http(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{url} not up")
 
 
-def _start(cmd: list[str], cpu: int, log: Path) -> subprocess.Popen[bytes]:
+def _start(cmd: list[str], cpu: str, log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         ["taskset", "-c", str(cpu), *cmd], stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
@@ -131,7 +137,7 @@ def _profile(pid: int, args: argparse.Namespace, connections: int) -> subprocess
     out = args.profile / f"relay-{connections}.txt"
     seconds = max(1, args.duration - 1)
     cmd = ["py-spy", "record", "--format", "raw", "-o", str(out), "-d", str(seconds)]
-    cmd += ["-r", "250", "--nonblocking", "-p", str(pid)]
+    cmd += ["-r", "250", "--nonblocking", "--subprocesses", "-p", str(pid)]
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -161,13 +167,22 @@ def _measure(
     return result
 
 
+def _wait_workers(log: Path, workers: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while workers > 1 and log.read_text().count('"worker serving"') < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{workers} workers not serving:\n{log.read_text()[-2000:]}")
+        time.sleep(0.1)
+
+
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, nargs="+", default=[64, 4])
-    parser.add_argument("--cpu", type=int, default=0, help="core for the servers")
-    parser.add_argument("--load-cpu", type=int, default=1, help="core for wrk")
+    parser.add_argument("--cpu", default="0", help="cores for the servers (taskset list: 0,1)")
+    parser.add_argument("--load-cpu", default="1", help="cores for wrk (taskset list)")
+    parser.add_argument("--workers", type=int, default=1, help="relay's server.workers")
     parser.add_argument(
         "--profile",
         type=Path,
@@ -193,14 +208,15 @@ def main() -> None:
         bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_asgi.py"), str(bare_port)]
         bare = _start(bare_cmd, args.cpu, tmp / "bare.log")
         config = {
-            "server": {"port": relay_port},
+            "server": {"port": relay_port, "workers": args.workers},
             "kafka": {
                 "bootstrap_servers": broker.bootstrap_servers,
                 "topic_prefix": prefix,
                 "enable_idempotence": False,
             },
             "sources": [{"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}],
-            "log_level": "WARNING",
+            # With workers, INFO shows the supervisor's "worker serving" lines waited for below.
+            "log_level": "WARNING" if args.workers == 1 else "INFO",
         }
         (tmp / "relay.yaml").write_text(yaml.safe_dump(config))
         os.environ["BENCH_SECRET"] = SECRET
@@ -213,6 +229,7 @@ def main() -> None:
         try:
             _wait_http(targets["bare-asgi"])
             _wait_http(f"http://127.0.0.1:{relay_port}/readyz")
+            _wait_workers(tmp / "relay.log", args.workers)
             for connections in args.connections:
                 for name, url in targets.items():
                     server = relay if name == "relay" else bare
@@ -247,7 +264,8 @@ def _report(
 ) -> None:
     print(
         f"\nbody: Shopify orders/create sample, {body_size} bytes compact; "
-        f"{args.duration}s per run; servers on cpu {args.cpu}, wrk on cpu {args.load_cpu}"
+        f"{args.duration}s per run; servers on cpu {args.cpu}, wrk on cpu {args.load_cpu}; "
+        f"relay workers: {args.workers}"
     )
     header = (
         "setup",

@@ -142,7 +142,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=60.0, help="seconds before RSS counts")
     parser.add_argument("--dedup-max-entries", type=int, default=50_000)
     parser.add_argument("--rate", type=float, help="requests/s (default: half of wrk's maximum)")
-    parser.add_argument("--cpu", type=int, default=0, help="core for relay")
+    parser.add_argument("--cpu", default="0", help="cores for relay (taskset list)")
     parser.add_argument("--load-cpu", type=int, default=1, help="core for the load and broker")
     args = parser.parse_args()
     if args.rate is None and not shutil.which("wrk"):

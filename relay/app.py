@@ -17,7 +17,7 @@ from importlib import resources
 
 import orjson
 import yaml
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -133,7 +133,7 @@ class RelayApp:
         self.publisher = KafkaPublisher(settings.kafka)
         self.builder = RecordBuilder(settings.kafka.topic_prefix, settings.kafka.cloudevents_mode)
         self.dedup = build_dedup(settings)
-        self.metrics.dedup_entries.set_function(lambda: len(self.dedup))
+        self.metrics.track(self.metrics.dedup_entries, lambda: len(self.dedup))
         self.keys = KeyStore()
         self.sources = build_sources(settings, self.keys)
         spool = settings.spool
@@ -201,12 +201,14 @@ class RelayApp:
             # and whatever an earlier run spooled drains before new webhooks publish directly.
             await self.spool.open()
             self.metrics.spool_corrupt_bytes.inc(self.spool.corrupt_bytes)
-            self.metrics.spool_bytes.set_function(self.spool.depth_bytes)
-            self.metrics.spool_oldest_age.set_function(self.drainer.oldest_age)
+            self.metrics.track_spool(self.spool.depth_bytes, self.drainer.oldest_age)
             await self.publisher.start(self.topics(), background=True)
             draining = asyncio.create_task(self.drainer.run(), name="spool-drainer")
         else:
             await self.publisher.start(self.topics())
+        refreshing = None
+        if self.metrics.multiprocess_dir is not None:
+            refreshing = asyncio.create_task(self._refresh_metrics(), name="metrics-refresh")
         logger.info(
             "relay ready",
             extra={"sources": len(self.sources), "kafka": self.settings.kafka.bootstrap_servers},
@@ -215,10 +217,11 @@ class RelayApp:
             yield
         finally:
             self.shutting_down = True
-            if draining is not None:
-                draining.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await draining
+            for task in (draining, refreshing):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
             if self.spool is not None:
                 await self.spool.aclose()
                 logger.info("spool closed", extra={"spool_bytes": self.spool.depth_bytes()})
@@ -228,6 +231,13 @@ class RelayApp:
             logger.info("producer flushed and closed")
             if self.tracing is not None:
                 self.tracing.shutdown()
+
+    async def _refresh_metrics(self) -> None:
+        # Several workers: /metrics is answered by any of them, from the values each one
+        # wrote, so each worker writes its gauges that are read from state every second.
+        while True:
+            self.metrics.refresh()
+            await asyncio.sleep(1.0)
 
     async def _healthz(self, _request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -245,4 +255,4 @@ class RelayApp:
         return Response(openapi_document(), media_type="application/json")
 
     async def _metrics(self, _request: Request) -> Response:
-        return Response(generate_latest(self.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(self.metrics.render(), media_type=CONTENT_TYPE_LATEST)

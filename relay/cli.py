@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
@@ -54,15 +55,32 @@ def main() -> None:
 
 @main.command()
 @_config_option
-def serve(config_path: Path | None) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes sharing the port (default: server.workers of the config, 1). "
+    "[env: RELAY_SERVER__WORKERS]",
+)
+def serve(config_path: Path | None, workers: int | None) -> None:
     """Run the receiver against the Kafka cluster in the config (production).
 
     Stops gracefully on SIGTERM/SIGINT: readiness turns false, in-flight requests finish,
-    the producer is flushed, exit code 0.
+    the producer is flushed, exit code 0. With --workers N (N > 1) one supervisor process
+    binds the port and runs N workers, each with its own Kafka producer, dedup cache and
+    spool directory (spool.path/worker-<n>); a worker that dies is restarted, and SIGTERM
+    drains every worker before the supervisor exits. Exit code 3: the receiver could not start.
     """
+    if workers is not None:  # the flag wins over the environment, which wins over the file
+        os.environ["RELAY_SERVER__WORKERS"] = str(workers)
+    settings = _load(config_path)
+    if settings.server.workers > 1:
+        from relay.workers import Supervisor  # noqa: PLC0415 (keeps --help fast)
+
+        sys.exit(Supervisor(settings).run())
     from relay.runner import run_serve  # noqa: PLC0415 (keeps --help fast)
 
-    sys.exit(_run(run_serve(_load(config_path))))
+    sys.exit(_run(run_serve(settings)))
 
 
 @main.command()

@@ -65,6 +65,12 @@ class ServerSettings(_Section):
     retry_after_seconds: int = Field(default=10, ge=1)
     shutdown_timeout_seconds: int = Field(default=20, gt=0)
     access_log: bool = False
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Worker processes sharing one listening socket (relay.workers).",
+    )
 
 
 class KafkaSettings(_Section):
@@ -207,6 +213,13 @@ class Settings(BaseSettings):
             dupes = sorted({n for n in names if names.count(n) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} names: {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _spool_share(self) -> Settings:
+        # Each worker has its own spool directory and an equal share of spool.max_bytes.
+        if self.spool.enabled and self.spool.max_bytes // self.server.workers < 2 * 1024**2:
+            raise ValueError("spool.max_bytes leaves less than 2 MiB per worker")
         return self
 
     def source(self, source_id: str) -> SourceSettings | None:

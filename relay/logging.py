@@ -1,7 +1,8 @@
 """JSON-lines logging for every logger of the process (only ``relay`` configures handlers).
 
 Each line carries the context bound for the current delivery (``source``, ``platform``,
-``delivery_id``) and the ``extra`` fields of the call. Never log secrets, signatures or bodies.
+``delivery_id``) and the ``extra`` fields of the call; under ``server.workers`` > 1 also the
+``worker`` number of the process that wrote it. Never log secrets, signatures or bodies.
 ``delivery_id`` is bound only once the signature verified: before that it is the sender's
 unproven claim, so a rejected request's lines carry ``source`` and ``platform`` only.
 """
@@ -49,8 +50,15 @@ def _drop_color_message(_: object, __: str, event: dict[str, object]) -> dict[st
     return event
 
 
-def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
+def configure_logging(
+    level: str = "INFO", stream: TextIO | None = None, *, worker: int | None = None
+) -> None:
     """Send every log record to ``stream`` (stderr) as one JSON object per line."""
+
+    def add_worker(_: object, __: str, event: dict[str, object]) -> dict[str, object]:
+        event["worker"] = worker
+        return event
+
     pre_chain: list[Any] = [
         structlog.contextvars.merge_contextvars,
         _merge_delivery,
@@ -59,6 +67,7 @@ def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None
         structlog.stdlib.ExtraAdder(),
         _drop_color_message,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
+        *([add_worker] if worker is not None else []),
     ]
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=pre_chain,

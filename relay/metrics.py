@@ -2,32 +2,50 @@
 
 Labels are bounded: ``platform`` and ``source`` come from the configuration, ``outcome`` and
 ``reason`` from fixed sets; never an id, a header value or a secret.
+
+With ``server.workers`` > 1 (``relay.workers``) the metrics use prometheus_client's
+multiprocess mode: the supervisor sets ``PROMETHEUS_MULTIPROC_DIR`` before it starts the
+workers, every worker writes its values to memory-mapped files there, and whichever worker
+answers ``/metrics`` reports the sum over all of them (counters and histograms over every
+worker that ever ran, gauges over the live ones). The ``process_*`` metrics are summed over
+the live relay processes the supervisor lists in ``PROCESSES_FILE``.
 """
 
 from __future__ import annotations
 
+import os
 import platform
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import ClassVar, Generic, TypeVar
 
 from prometheus_client import (
     CollectorRegistry,
     Counter,
     Gauge,
     Histogram,
-    Info,
+    Metric,
     ProcessCollector,
     disable_created_metrics,
+    generate_latest,
 )
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 from relay.errors import PublishError
 
 __all__ = [
     "LATENCY_BUCKETS",
+    "PROCESSES_FILE",
     "PUBLISH_ERROR_REASONS",
     "Children",
     "RelayMetrics",
     "publish_error_reason",
+    "write_processes",
 ]
+
+PROCESSES_FILE = "relay-processes"
+"""In the multiprocess directory: the PIDs of the supervisor and its live workers, one a line."""
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10)
 """Seconds: fine below 100 ms where relay lives, then a bound at each timeout that matters
@@ -68,11 +86,62 @@ def publish_error_reason(error: PublishError) -> str:
     return "not_started" if cause is None else "kafka_error"
 
 
+def write_processes(directory: Path, pids: Iterable[int]) -> None:
+    """Replace ``PROCESSES_FILE`` in ``directory`` atomically (the supervisor's side)."""
+    tmp = directory / f"{PROCESSES_FILE}.tmp"
+    tmp.write_text("".join(f"{pid}\n" for pid in pids))
+    tmp.replace(directory / PROCESSES_FILE)
+
+
+def _process_collector(pid: int) -> ProcessCollector:
+    return ProcessCollector(pid=lambda: pid, registry=None)
+
+
+class _ProcessesCollector(Collector):
+    """prometheus_client's process metrics, summed over the PIDs in ``PROCESSES_FILE``.
+
+    CPU seconds, memory and open descriptors add up; ``process_max_fds`` is the largest limit
+    and ``process_start_time_seconds`` the earliest start (the supervisor's). A restarted
+    worker's CPU time leaves the sum with it, which ``rate()`` reads as a counter reset.
+    """
+
+    _COMBINE: ClassVar[dict[str, Callable[[list[float]], float]]] = {
+        "process_max_fds": max,
+        "process_start_time_seconds": min,
+    }
+
+    def __init__(self, directory: Path) -> None:
+        self._file = directory / PROCESSES_FILE
+
+    def collect(self) -> Iterable[Metric]:
+        try:
+            pids = [int(line) for line in self._file.read_text().split()]
+        except (OSError, ValueError):
+            pids = [os.getpid()]
+        families: dict[str, Metric] = {}
+        values: dict[tuple[str, str], list[float]] = {}
+        for pid in pids:
+            for family in _process_collector(pid).collect():
+                families.setdefault(family.name, family)
+                for sample in family.samples:
+                    values.setdefault((family.name, sample.name), []).append(sample.value)
+        for name, family in families.items():
+            merged = Metric(family.name, family.documentation, family.type)
+            for (owner, sample_name), found in values.items():
+                if owner == name:
+                    merged.add_sample(sample_name, {}, self._COMBINE.get(sample_name, sum)(found))
+            yield merged
+
+
 class RelayMetrics:
     """Every metric the receiver exports."""
 
     def __init__(self, registry: CollectorRegistry | None = None, version: str = "") -> None:
         disable_created_metrics()  # type: ignore[no-untyped-call]  # no `_created` twins
+        # prometheus_client chose its value store from this variable when it was imported.
+        directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        self.multiprocess_dir = Path(directory) if directory else None
+        self._tracked: list[tuple[Gauge, Callable[[], float]]] = []
         self.registry = registry or CollectorRegistry()
         r = self.registry
         self.webhooks = Counter(
@@ -125,7 +194,10 @@ class RelayMetrics:
             registry=r,
         )
         self.in_flight = Gauge(
-            "relay_webhooks_in_flight", "Webhook requests being handled now.", registry=r
+            "relay_webhooks_in_flight",
+            "Webhook requests being handled now.",
+            registry=r,
+            multiprocess_mode="livesum",
         )
         self.dedup_hits = Counter(
             "relay_dedup_hits_total",
@@ -137,14 +209,19 @@ class RelayMetrics:
             "relay_dedup_entries",
             "Delivery keys held by this process's dedup cache (bounded by dedup.max_entries).",
             registry=r,
+            multiprocess_mode="livemax",
         )
         self.spool_bytes = Gauge(
-            "relay_spool_bytes", "Bytes in the local spool not yet drained to Kafka.", registry=r
+            "relay_spool_bytes",
+            "Bytes in the local spool not yet drained to Kafka.",
+            registry=r,
+            multiprocess_mode="livesum",
         )
         self.spool_oldest_age = Gauge(
             "relay_spool_oldest_age_seconds",
             "How long the oldest undrained spool entry has waited (0 when empty).",
             registry=r,
+            multiprocess_mode="livemax",
         )
         self.spool_appended = Counter(
             "relay_spool_appended_total",
@@ -166,6 +243,53 @@ class RelayMetrics:
             "Bytes of torn or corrupt spool tails truncated at start-up (after a crash).",
             registry=r,
         )
-        self.build_info = Info("relay_build", "relay's version and Python version.", registry=r)
-        self.build_info.info({"version": version, "python": platform.python_version()})
-        ProcessCollector(registry=r)  # process_cpu_seconds_total, process_resident_memory_bytes
+        self.worker_restarts = Counter(
+            "relay_worker_restarts_total",
+            "Worker processes restarted by the supervisor after they died (server.workers > 1).",
+            registry=r,
+        )
+        # A gauge rather than an Info: Info has no multiprocess mode. The exposition is the same.
+        self.build_info = Gauge(
+            "relay_build_info",
+            "relay's version and Python version.",
+            ["version", "python"],
+            registry=r,
+            multiprocess_mode="max",
+        )
+        self.build_info.labels(version, platform.python_version()).set(1)
+        if self.multiprocess_dir is None:
+            ProcessCollector(registry=r)  # process_cpu_seconds_total, process_resident_memory_bytes
+
+    def track(self, gauge: Gauge, read: Callable[[], float]) -> None:
+        """Report ``gauge`` as what ``read`` returns at each scrape.
+
+        In multiprocess mode a function gauge has no file to be read from: ``refresh()``
+        (on every scrape and every second) writes the value instead.
+        """
+        self._tracked.append((gauge, read))
+        if self.multiprocess_dir is None:
+            gauge.set_function(read)
+        else:
+            gauge.set(read())
+
+    def track_spool(
+        self, depth_bytes: Callable[[], float], oldest_age: Callable[[], float]
+    ) -> None:
+        """Report the spool's depth and oldest age, read from these callables."""
+        self.track(self.spool_bytes, depth_bytes)
+        self.track(self.spool_oldest_age, oldest_age)
+
+    def refresh(self) -> None:
+        """Write the tracked gauges' current values (needed in multiprocess mode only)."""
+        for gauge, read in self._tracked:
+            gauge.set(read())
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition: this process's metrics, or every worker's."""
+        if self.multiprocess_dir is None:
+            return generate_latest(self.registry)
+        self.refresh()
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=str(self.multiprocess_dir))  # type: ignore[no-untyped-call]
+        registry.register(_ProcessesCollector(self.multiprocess_dir))
+        return generate_latest(registry)

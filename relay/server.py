@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 import uvicorn
@@ -41,9 +41,16 @@ def uvicorn_config(app: RelayApp) -> uvicorn.Config:
 class RelayServer(uvicorn.Server):
     """uvicorn's server, turning readiness false as soon as a shutdown signal arrives."""
 
-    def __init__(self, app: RelayApp) -> None:
+    def __init__(self, app: RelayApp, *, on_started: Callable[[], None] | None = None) -> None:
         super().__init__(uvicorn_config(app))
         self.relay = app
+        self._on_started = on_started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Start like uvicorn (lifespan, then listen), then call ``on_started``."""
+        await super().startup(sockets)
+        if self.started and self._on_started is not None:
+            self._on_started()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         """Mark the app as shutting down, then let uvicorn drain and stop."""

@@ -5,8 +5,11 @@ webhook holds all of its records (raw, canonical, DLQ). An entry is acknowledged
 platform only after it is written and ``fsync``'d; concurrent appends share one ``fsync``
 (group commit). The drainer (``relay.drainer``) republishes entries in order and moves a
 cursor (``cursor``, replaced atomically) past what Kafka acknowledged; fully drained
-segments are deleted. A crash between a publish and the cursor move republishes that entry:
-at least once, with the same event ids, so consumers deduplicate.
+segments are deleted. One process at a time owns a spool directory: ``open()`` takes an
+exclusive ``flock`` on ``<path>/lock`` (released by the kernel when the process ends, even on
+SIGKILL) and raises ``ConfigError`` if another process holds it. A crash between a publish
+and the cursor move republishes that entry: at least once, with the same event ids, so
+consumers deduplicate.
 
 Entry layout (little-endian)::
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import struct
@@ -30,10 +34,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from relay.errors import SpoolFullError
+from relay.errors import ConfigError, SpoolFullError
 from relay.publisher import Record
 
-__all__ = ["Entry", "Spool", "decode_records", "encode_records"]
+__all__ = ["Entry", "Spool", "decode_records", "encode_records", "undrained_bytes"]
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +120,35 @@ def _scan(data: bytes) -> Iterator[tuple[int, int, float, bytes]]:
         pos = end
 
 
+def _segment_file(path: Path, seq: int) -> Path:
+    return path / f"{seq:020d}.spool"
+
+
+def _segments(path: Path) -> list[int]:
+    return sorted(int(p.stem) for p in path.glob("*.spool") if p.stem.isdigit())
+
+
+def _read_cursor(path: Path) -> tuple[int, int]:
+    cursor_file = path / "cursor"
+    if not cursor_file.exists():
+        return (0, 0)
+    seg, _, off = cursor_file.read_text().partition(":")
+    return (int(seg), int(off))
+
+
+def _backlog(path: Path, cursor: tuple[int, int], segments: list[int]) -> int:
+    """Bytes of the segments from the cursor on, less what the cursor passed in its segment."""
+    size = sum(_segment_file(path, s).stat().st_size for s in segments if s >= cursor[0])
+    return size - (cursor[1] if cursor[0] in segments else 0)
+
+
+def undrained_bytes(path: Path) -> int:
+    """Bytes a spool directory holds beyond its cursor (0 if there is none); reads only."""
+    if not path.is_dir():
+        return 0
+    return max(0, _backlog(path, _read_cursor(path), _segments(path)))
+
+
 class Spool:
     """A size-bounded, fsync'd, segmented append-only log of webhook records."""
 
@@ -130,6 +163,7 @@ class Spool:
         self._cursor = (0, 0)
         self._segment = 0
         self._file: int | None = None
+        self._lock_fd: int | None = None
         self._pending: list[tuple[bytes, asyncio.Future[None]]] = []
         self._pending_bytes = 0  # queued or being written, not yet counted in ``_size``
         self._wake = asyncio.Event()
@@ -148,27 +182,41 @@ class Spool:
     def _recover(self) -> None:
         """Repair torn tails, load the cursor, size the backlog, open the last segment."""
         self.path.mkdir(parents=True, exist_ok=True)
-        cursor_file = self.path / "cursor"
-        if cursor_file.exists():
-            seg, _, off = cursor_file.read_text().partition(":")
-            self._cursor = (int(seg), int(off))
-        segments = self._segments()
+        self._take_lock()
+        self._cursor = _read_cursor(self.path)
+        segments = _segments(self.path)
         for seq in segments:
             if seq < self._cursor[0]:
-                (self.path / f"{seq:020d}.spool").unlink()
+                self._segment_path(seq).unlink()
                 continue
             self._repair(seq)
-        segments = self._segments()
+        segments = _segments(self.path)
         self._segment = segments[-1] if segments else max(self._cursor[0], 1)
         if not segments:
             self._cursor = (self._segment, 0)
-        self._size = sum(self._segment_path(s).stat().st_size for s in segments)
-        self._size -= self._cursor[1] if segments and segments[0] == self._cursor[0] else 0
+        self._size = _backlog(self.path, self._cursor, segments)
         self._file = os.open(
             self._segment_path(self._segment), os.O_WRONLY | os.O_CREAT | os.O_APPEND
         )
         if self.depth_bytes():
             self._nonempty.set()
+
+    def _take_lock(self) -> None:
+        """Own the directory: two processes appending to one log would corrupt it."""
+        fd = os.open(self.path / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise ConfigError(
+                "spool.path",
+                f"{self.path} is in use by another relay process (pid {holder}); "
+                "each process needs a spool directory of its own",
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._lock_fd = fd
 
     def _repair(self, seq: int) -> None:
         path = self._segment_path(seq)
@@ -186,11 +234,8 @@ class Spool:
                 file.truncate(valid)
                 os.fsync(file.fileno())
 
-    def _segments(self) -> list[int]:
-        return sorted(int(p.stem) for p in self.path.glob("*.spool") if p.stem.isdigit())
-
     def _segment_path(self, seq: int) -> Path:
-        return self.path / f"{seq:020d}.spool"
+        return _segment_file(self.path, seq)
 
     # -- appending -------------------------------------------------------------------------
 
@@ -375,3 +420,6 @@ class Spool:
             if self._file is not None:
                 os.close(self._file)
                 self._file = None
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # releases the flock
+                self._lock_fd = None

@@ -129,7 +129,7 @@ class WebhookReceiver:
         self._outcomes = Children(metrics.webhooks)
         self._latency = Children(metrics.request_seconds)
         self._events = Children(metrics.events)
-        metrics.in_flight.set_function(lambda: self._in_flight)
+        metrics.track(metrics.in_flight, lambda: self._in_flight)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one request to ``/webhooks/{source_id}``."""

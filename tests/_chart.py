@@ -34,6 +34,7 @@ VALUES: dict[str, dict[str, Any]] = {
     "spool": {
         "config": {"kafka": _KAFKA, "sources": _SOURCES[:1]},
         "spool": {"enabled": True, "size": "5Gi", "maxBytes": 4 * 1024**3},
+        "receiver": {"workers": 2},
         "secretRefs": {"env": ["relay-source-secrets"]},
         "autoscaling": {"enabled": True, "minReplicas": 2, "maxReplicas": 6},
     },

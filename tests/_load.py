@@ -7,8 +7,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import httpx
+
+from relay.signing import sample_body, sign
+from verifiers import Secret
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,17 @@ class Webhook:
     path: str
     body: bytes
     headers: dict[str, str]
+
+
+def shopify_webhooks(secret: str, n: int) -> list[Webhook]:
+    """``n`` signed Shopify orders/create deliveries to source ``shop``, each with its own id."""
+    body = sample_body("shopify", "orders/create")
+    now = datetime.now(UTC)
+    hooks = []
+    for _ in range(n):
+        headers = sign("shopify", body, Secret(secret), "orders/create", now)
+        hooks.append(Webhook(headers["X-Shopify-Webhook-Id"], "/webhooks/shop", body, headers))
+    return hooks
 
 
 @dataclass

@@ -16,6 +16,30 @@ import yaml
 from relay.embedded import free_port
 
 
+def relay_config(
+    bootstrap: str,
+    prefix: str,
+    spool: Path | None = None,
+    secret_env: str = "T_SHOPIFY_SECRET",  # noqa: S107 (the variable's name, not a secret)
+    **extra: Any,
+) -> dict[str, Any]:
+    """A config with one Shopify source ``shop`` (secret in ``secret_env``), and a spool."""
+    config: dict[str, Any] = {
+        "kafka": {
+            "bootstrap_servers": bootstrap,
+            "topic_prefix": prefix,
+            "topic_partitions": 2,
+            "enable_idempotence": False,  # Tansu's memory storage lacks InitProducerId
+            "publish_timeout_seconds": 2.0,
+        },
+        "sources": [{"id": "shop", "platform": "shopify", "secrets": [f"env:{secret_env}"]}],
+        **extra,
+    }
+    if spool is not None:
+        config["spool"] = {"enabled": True, "path": str(spool), "kafka_timeout_seconds": 0.5}
+    return config
+
+
 class RelayProcess:
     """A ``relay serve`` subprocess with its own config file; ended only by its PID."""
 

@@ -84,6 +84,8 @@ def test_spool_makes_a_statefulset_with_a_volume_per_pod(rendered: dict[str, Ren
     mounts = {m["name"]: m["mountPath"] for m in _container(statefulset)["volumeMounts"]}
     spool = result.relay_config()["spool"]
     assert spool == {"enabled": True, "path": mounts["spool"], "max_bytes": 4 * 1024**3}
+    assert result.relay_config()["server"]["workers"] == 2  # receiver.workers
+    assert rendered["minimal"].relay_config()["server"]["workers"] == 1
     assert statefulset["spec"]["persistentVolumeClaimRetentionPolicy"]["whenScaled"] == "Retain"
     hpa = result.one("HorizontalPodAutoscaler")
     assert hpa["spec"]["scaleTargetRef"]["kind"] == "StatefulSet"

@@ -143,6 +143,7 @@ def test_the_pinned_and_file_secret_values_set_passes_checkov_fully(
     ("values", "message"),
     [
         ({"receiver": {"port": "http"}}, "port"),
+        ({"receiver": {"workers": 0}}, "workers"),
         ({"replicas": 3}, "replicas"),
         ({"ingress": {"enabled": True}}, "hosts"),
         ({"image": {"digest": "latest"}}, "digest"),

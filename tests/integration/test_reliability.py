@@ -14,19 +14,15 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 from _kafka import collect_header_values
-from _load import LoadResult, Webhook, run_load
-from _relay_process import RelayProcess
+from _load import LoadResult, run_load, shopify_webhooks
+from _relay_process import RelayProcess, relay_config
 
 from relay.embedded import EmbeddedBroker
-from relay.signing import sample_body, sign
-from verifiers import Secret
 
 pytestmark = pytest.mark.integration
 
@@ -41,33 +37,6 @@ def broker() -> Iterator[EmbeddedBroker]:
     with EmbeddedBroker() as started:
         yield started
         started.resume()
-
-
-def _config(bootstrap: str, prefix: str, spool: Path | None = None, **extra: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {
-        "kafka": {
-            "bootstrap_servers": bootstrap,
-            "topic_prefix": prefix,
-            "topic_partitions": 2,
-            "enable_idempotence": False,  # Tansu's memory storage lacks InitProducerId
-            "publish_timeout_seconds": 2.0,
-        },
-        "sources": [{"id": "shop", "platform": "shopify", "secrets": ["env:T_SHOPIFY_SECRET"]}],
-        **extra,
-    }
-    if spool is not None:
-        config["spool"] = {"enabled": True, "path": str(spool), "kafka_timeout_seconds": 0.5}
-    return config
-
-
-def _webhooks(n: int) -> list[Webhook]:
-    body = sample_body("shopify", "orders/create")
-    now = datetime.now(UTC)
-    hooks = []
-    for _ in range(n):
-        headers = sign("shopify", body, Secret(SECRET), "orders/create", now)
-        hooks.append(Webhook(headers["X-Shopify-Webhook-Id"], "/webhooks/shop", body, headers))
-    return hooks
 
 
 def _report(name: str, result: LoadResult, found: dict[str, int], drain_seconds: float) -> None:
@@ -93,7 +62,7 @@ def test_broker_outage_mid_load_loses_nothing_acknowledged(
 ) -> None:
     """5000 webhooks while the broker freezes for 3 s: every 2xx ends up on Kafka."""
     relay = RelayProcess(
-        tmp_path, _config(broker.bootstrap_servers, topic_prefix, tmp_path / "spool"), ENV
+        tmp_path, relay_config(broker.bootstrap_servers, topic_prefix, tmp_path / "spool"), ENV
     )
     relay.start()
     thaw = threading.Timer(3.0, broker.resume)
@@ -103,7 +72,7 @@ def test_broker_outage_mid_load_loses_nothing_acknowledged(
         thaw.start()
 
     try:
-        result = run_load([relay.base_url], _webhooks(5000), at={1000: outage})
+        result = run_load([relay.base_url], shopify_webhooks(SECRET, 5000), at={1000: outage})
         thaw.join(10)
         started = time.monotonic()
         found = collect_header_values(
@@ -128,12 +97,14 @@ def test_relay_killed_while_spooling_delivers_everything_after_restart(
     broker: EmbeddedBroker, tmp_path: Path, topic_prefix: str
 ) -> None:
     """SIGKILL mid-load with the broker frozen; restarted, the relay drains every 2xx to Kafka."""
-    config = _config(broker.bootstrap_servers, topic_prefix, tmp_path / "spool")
+    config = relay_config(broker.bootstrap_servers, topic_prefix, tmp_path / "spool")
     first = RelayProcess(tmp_path, config, ENV)
     first.start()
     try:
         result = run_load(
-            [first.base_url], _webhooks(2000), at={300: broker.pause, 1200: first.kill}
+            [first.base_url],
+            shopify_webhooks(SECRET, 2000),
+            at={300: broker.pause, 1200: first.kill},
         )
     finally:
         first.stop()
@@ -164,7 +135,7 @@ def test_sigterm_under_load_loses_nothing_and_answers_no_5xx(
     kafka_bootstrap: str, kafka_is_embedded: bool, tmp_path: Path, topic_prefix: str
 ) -> None:
     """SIGTERM mid-load: exit 0, every 2xx on Kafka, no 5xx; the rest never got in."""
-    config = _config(kafka_bootstrap, topic_prefix)
+    config = relay_config(kafka_bootstrap, topic_prefix)
     config["kafka"]["enable_idempotence"] = not kafka_is_embedded
     relay = RelayProcess(tmp_path, config, ENV)
     relay.start()
@@ -175,7 +146,7 @@ def test_sigterm_under_load_loses_nothing_and_answers_no_5xx(
         relay.process.send_signal(signal.SIGTERM)
 
     try:
-        result = run_load([relay.base_url], _webhooks(3000), at={1000: terminate})
+        result = run_load([relay.base_url], shopify_webhooks(SECRET, 3000), at={1000: terminate})
         codes.append(relay.wait(30))
     finally:
         relay.stop()
@@ -198,13 +169,13 @@ def test_duplicate_storm_across_two_replicas_yields_one_event_each(
 ) -> None:
     """Each delivery sent 3 times across 2 replicas sharing Redis: one canonical event each."""
     dedup = {"redis_url": "redis://127.0.0.1:6379/0", "redis_key_prefix": f"t:{uuid.uuid4()}:"}
-    config = _config(kafka_bootstrap, topic_prefix, dedup=dedup)
+    config = relay_config(kafka_bootstrap, topic_prefix, dedup=dedup)
     config["kafka"]["enable_idempotence"] = not kafka_is_embedded
     config["kafka"]["cloudevents_mode"] = "binary"  # ce_deliveryid in a header, to count by
     replicas = [RelayProcess(tmp_path, dict(config), ENV) for _ in range(2)]
     for replica in replicas:
         replica.start()
-    originals = _webhooks(400)
+    originals = shopify_webhooks(SECRET, 400)
     storm = [hook for hook in originals for _ in range(3)]
     urls = [r.base_url for r in replicas]
     try:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from relay.drainer import SpoolDrainer
-from relay.errors import PublishError, SpoolFullError
+from relay.errors import ConfigError, PublishError, SpoolFullError
 from relay.metrics import RelayMetrics
 from relay.publisher import Record
 from relay.spool import Spool, decode_records, encode_records
@@ -201,3 +202,18 @@ async def test_drainer_waits_for_kafka_then_drains_in_order(tmp_path: Path) -> N
     with pytest.raises(asyncio.CancelledError):
         await task
     await spool.aclose()
+
+
+@pytest.mark.anyio
+async def test_a_second_owner_of_the_directory_is_refused(tmp_path: Path) -> None:
+    """Two spools on one directory would interleave one log: the second open() fails clearly."""
+    spool = Spool(tmp_path, max_bytes=1 << 20)
+    await spool.open()
+    other = Spool(tmp_path, max_bytes=1 << 20)
+    with pytest.raises(ConfigError, match=rf"spool.path: .* in use by .*pid {os.getpid()}"):
+        await other.open()
+    await spool.append(_records(1))
+    await spool.aclose()
+    await other.open()  # the lock went with the first spool's close
+    assert len(other.read(10)) == 1
+    await other.aclose()

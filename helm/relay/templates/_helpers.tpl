@@ -54,6 +54,7 @@ app.kubernetes.io/component: receiver
 {{- $server := merge (dict "host" "0.0.0.0" "port" (int .Values.receiver.port)) (default (dict) $config.server) }}
 {{- $_ := set $server "host" "0.0.0.0" }}
 {{- $_ := set $server "port" (int .Values.receiver.port) }}
+{{- $_ := set $server "workers" (int .Values.receiver.workers) }}
 {{- $_ := set $config "server" $server }}
 {{- if .Values.spool.enabled }}
 {{- $_ := set $config "spool" (dict "enabled" true "path" .Values.spool.mountPath "max_bytes" (int64 .Values.spool.maxBytes)) }}
