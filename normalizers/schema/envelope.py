@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field, SerializeAsAny
 
+from normalizers.schema._json import dumps
 from normalizers.schema._model import CanonicalModel, Entity
 
 __all__ = ["EVENT_ID_NAMESPACE", "CanonicalEvent", "event_id", "event_type"]
@@ -41,7 +42,12 @@ class CanonicalEvent(CanonicalModel):
     ``partitionkey`` (``{sourceid}:{entity id}``, also the Kafka key), ``traceparent`` (W3C
     trace context, where present) and ``authenticity`` (``limited`` when the platform signs
     only part of the delivery).
+
+    ``to_json`` and ``data_json`` serialize once: the entity's bytes are kept on the event
+    and spliced into the envelope's (``model_copy`` makes an event that serializes anew).
     """
+
+    __slots__ = ("_bytes", "_data_bytes")
 
     specversion: Literal["1.0"] = "1.0"
     id: str
@@ -68,8 +74,16 @@ class CanonicalEvent(CanonicalModel):
 
     def to_json(self) -> bytes:
         """Serialize the whole envelope (CloudEvents structured mode), without null attributes."""
-        return self.model_dump_json(exclude_none=True).encode()
+        value: bytes | None = getattr(self, "_bytes", None)
+        if value is None:
+            value = dumps(self, {"data": self.data_json()})
+            object.__setattr__(self, "_bytes", value)  # a cache, not a field: frozen holds
+        return value
 
     def data_json(self) -> bytes:
         """Serialize only ``data`` (CloudEvents binary mode)."""
-        return self.data.model_dump_json(exclude_none=True).encode()
+        value: bytes | None = getattr(self, "_data_bytes", None)
+        if value is None:
+            value = dumps(self.data)
+            object.__setattr__(self, "_data_bytes", value)
+        return value
