@@ -2,21 +2,24 @@
 
 Usage (on demand, not in CI):
 
-    .venv/bin/python bench/normalize.py [--calls 2000] [--repeats 7] [--profile CASE]
+    .venv/bin/python bench/normalize.py [--calls 2000] [--repeats 7] [--baseline REF]
+    .venv/bin/python bench/normalize.py --profile shopify/orders.create
 
 For a few golden samples (tests/samples/<platform>/<case>, bodies compacted as the bench's
 load generator sends them) it prints, per stage, the median over ``--repeats`` runs of the
-mean microseconds per call over ``--calls`` calls, all measured in one run:
+mean microseconds per call over ``--calls`` calls:
 
 - parse: ``orjson.loads`` of the body (the part of normalizing no mapping can avoid);
 - normalize: the platform's normalizer, body bytes to ``CanonicalEvent`` (parse included);
-- to_json: the structured-mode record value (the whole envelope), on a fresh event;
-- data_json: the binary-mode record value (``data`` only), on a fresh event;
+- to_json: the structured-mode record value (the whole envelope) of a fresh event;
+- data_json: the binary-mode record value (``data`` only) of a fresh event;
 - total: normalize + to_json, what a structured-mode webhook costs.
 
-Serialization is timed on events that were never serialized, as on the hot path.
-``--profile CASE`` (e.g. ``shopify/orders.create``) prints a cProfile of normalize + to_json
-instead.
+Serialization is timed as on the hot path, right after normalizing: to_json is (normalize,
+then to_json) minus normalize, measured back to back. ``--baseline REF`` also measures the
+code of git revision REF (extracted to a temporary directory), alternating runs of both in
+separate processes, and prints both with the ratio: the machine is noisy, so compare
+figures of one run only. ``--profile CASE`` prints a cProfile of normalize + to_json.
 """
 
 from __future__ import annotations
@@ -24,23 +27,26 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import json
 import pstats
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import orjson
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tests" / "normalizers"), str(ROOT / "tests")]
+TREE = Path(sys.argv[sys.argv.index("--tree") + 1]) if "--tree" in sys.argv else ROOT
+sys.path[:0] = [str(TREE), str(TREE / "tests" / "normalizers"), str(TREE / "tests")]
 
+import orjson  # noqa: E402
 from conftest import build_delivery  # noqa: E402
 from test_samples import HEADER_NAMES, SAMPLES  # noqa: E402
 
-from normalizers import NORMALIZERS, CanonicalEvent  # noqa: E402
+from normalizers import NORMALIZERS  # noqa: E402
 from verifiers import Verified  # noqa: E402
 
 CASES = (
@@ -83,32 +89,31 @@ def per_call_us(run: Callable[[], object], calls: int) -> float:
     return (time.perf_counter() - start) / calls * 1e6
 
 
-def fresh_events(normalize: Callable[[Verified], object], delivery: Verified, calls: int) -> list:
-    """Return ``calls`` freshly normalized, never serialized event lists."""
-    return [normalize(delivery) for _ in range(calls)]
-
-
 def measure(case: str, calls: int) -> dict[str, float]:
     """Return the per-call microseconds of each stage of one case (one repetition)."""
     delivery = delivery_of(case)
     normalize = NORMALIZERS[delivery.platform]
     body = delivery.request.body
-    figures = {
-        "parse": per_call_us(lambda: orjson.loads(body), calls),
-        "normalize": per_call_us(lambda: normalize(delivery), calls),
+
+    def structured() -> None:
+        for event in normalize(delivery):
+            event.to_json()
+
+    def binary() -> None:
+        for event in normalize(delivery):
+            event.data_json()
+
+    parse = per_call_us(lambda: orjson.loads(body), calls)
+    normalized = per_call_us(lambda: normalize(delivery), calls)
+    total = per_call_us(structured, calls)
+    data = per_call_us(binary, calls)
+    return {
+        "parse": parse,
+        "normalize": normalized,
+        "to_json": total - normalized,
+        "data_json": data - normalized,
+        "total": total,
     }
-    for stage in ("to_json", "data_json"):
-        batches: list[list[CanonicalEvent]] = fresh_events(normalize, delivery, calls)
-        pending = iter(batches)
-        serialize: Callable[[CanonicalEvent], bytes] = getattr(CanonicalEvent, stage)
-
-        def run(pending: object = pending, serialize: Callable = serialize) -> None:
-            for event in next(pending):  # type: ignore[call-overload]
-                serialize(event)
-
-        figures[stage] = per_call_us(run, calls)
-    figures["total"] = figures["normalize"] + figures["to_json"]
-    return figures
 
 
 def profile(case: str, calls: int) -> None:
@@ -124,25 +129,70 @@ def profile(case: str, calls: int) -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
 
+def run_tree(tree: Path, cases: list[str], calls: int) -> dict[str, dict[str, float]]:
+    """Measure every case once in a fresh process importing the code of ``tree``."""
+    command = [sys.executable, __file__, "--tree", str(tree), "--json", "--repeats", "1"]
+    command += ["--calls", str(calls), "--cases", *cases]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    figures: dict[str, dict[str, float]] = json.loads(output)
+    return figures
+
+
+def compare(ref: str, cases: list[str], calls: int, repeats: int) -> None:
+    """Print before (``ref``) and after (this tree) figures, measured alternately."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True
+        )
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        before: list[dict[str, dict[str, float]]] = []
+        after: list[dict[str, dict[str, float]]] = []
+        for _ in range(repeats):
+            before.append(run_tree(Path(tmp), cases, calls))
+            after.append(run_tree(ROOT, cases, calls))
+    print(f"median of {repeats} alternating runs x {calls} calls, microseconds per webhook")
+    print(f"before = {ref}, after = this tree\n")
+    print("| case | stage | before | after | after/before |")
+    print("|---|---|---|---|---|")
+    for case in cases:
+        for stage in STAGES:
+            old = statistics.median(run[case][stage] for run in before)
+            new = statistics.median(run[case][stage] for run in after)
+            print(f"| {case} | {stage} | {old:.1f} | {new:.1f} | {new / old:.2f} |")
+
+
 def main() -> None:
-    """Measure every case and print a Markdown table."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    """Measure every case and print a Markdown table (or JSON, for ``--baseline``)."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000, help="calls per measurement")
     parser.add_argument("--repeats", type=int, default=7, help="repetitions (median)")
     parser.add_argument("--cases", nargs="+", default=list(CASES), help="platform/case")
     parser.add_argument("--profile", metavar="CASE", help="cProfile one case instead")
+    parser.add_argument("--baseline", metavar="REF", help="also measure git revision REF")
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.profile:
         profile(args.profile, args.calls)
         return
+    if args.baseline:
+        compare(args.baseline, args.cases, args.calls, args.repeats)
+        return
+    runs = {case: [measure(case, args.calls) for _ in range(args.repeats)] for case in args.cases}
+    medians = {
+        case: {stage: statistics.median(run[stage] for run in figures) for stage in STAGES}
+        for case, figures in runs.items()
+    }
+    if args.json:
+        print(json.dumps(medians))
+        return
     print(f"median of {args.repeats} x {args.calls} calls, microseconds per webhook\n")
     print("| case | body bytes | " + " | ".join(STAGES) + " |")
     print("|---|---|" + "---|" * len(STAGES))
-    for case in args.cases:
-        runs = [measure(case, args.calls) for _ in range(args.repeats)]
+    for case, figures in medians.items():
         size = len(delivery_of(case).request.body)
-        medians = [statistics.median(run[stage] for run in runs) for stage in STAGES]
-        print(f"| {case} | {size:,} | " + " | ".join(f"{m:.1f}" for m in medians) + " |")
+        cells = " | ".join(f"{figures[stage]:.1f}" for stage in STAGES)
+        print(f"| {case} | {size:,} | {cells} |")
 
 
 if __name__ == "__main__":
