@@ -50,8 +50,9 @@ class CanonicalEvent(CanonicalModel):
     trace context, where present) and ``authenticity`` (``limited`` when the platform signs
     only part of the delivery).
 
-    ``to_json`` and ``data_json`` serialize once: the entity's bytes are kept on the event
-    and spliced into the envelope's (``model_copy`` makes an event that serializes anew).
+    ``to_json`` and ``data_json`` serialize once: their bytes are kept on the event, and
+    ``to_json`` splices in the entity's if ``data_json`` made them first (``model_copy``
+    makes an event that serializes anew).
     """
 
     __slots__ = ("_bytes", "_data_bytes")
@@ -88,6 +89,8 @@ class CanonicalEvent(CanonicalModel):
         object.__setattr__(event, "__pydantic_fields_set__", fields.keys() - _DEFAULTED)
         object.__setattr__(event, "__pydantic_extra__", None)
         object.__setattr__(event, "__pydantic_private__", None)
+        object.__setattr__(event, "_bytes", None)
+        object.__setattr__(event, "_data_bytes", None)
         return event
 
     @property
@@ -97,15 +100,17 @@ class CanonicalEvent(CanonicalModel):
 
     def to_json(self) -> bytes:
         """Serialize the whole envelope (CloudEvents structured mode), without null attributes."""
-        value: bytes | None = getattr(self, "_bytes", None)
+        value = _cached(self, "_bytes")
         if value is None:
-            value = dumps(self, {"data": self.data_json()})
+            data = _cached(self, "_data_bytes")
+            # one pass is cheaper than splicing; the data bytes are reused if already made
+            value = dumps(self) if data is None else dumps(self, {"data": data})
             object.__setattr__(self, "_bytes", value)  # a cache, not a field: frozen holds
         return value
 
     def data_json(self) -> bytes:
         """Serialize only ``data`` (CloudEvents binary mode)."""
-        value: bytes | None = getattr(self, "_data_bytes", None)
+        value = _cached(self, "_data_bytes")
         if value is None:
             value = dumps(self.data)
             object.__setattr__(self, "_data_bytes", value)
@@ -113,3 +118,17 @@ class CanonicalEvent(CanonicalModel):
 
 
 _DEFAULTED = frozenset({"specversion", "datacontenttype"})
+_SLOTS = {name: CanonicalEvent.__dict__[name] for name in CanonicalEvent.__slots__}
+
+
+def _cached(event: CanonicalEvent, name: str) -> bytes | None:
+    """Return the bytes cached in slot ``name``; ``None`` when not made yet.
+
+    Read through the slot itself: an unset slot read as an attribute goes through
+    pydantic's ``__getattr__``, which costs more than a small event's serialization.
+    """
+    try:
+        value: bytes | None = _SLOTS[name].__get__(event)
+    except AttributeError:  # validated, copied or unpickled: never serialized yet
+        return None
+    return value

@@ -37,7 +37,7 @@ def test_dumps_writes_what_pydantic_writes() -> None:
         create_at=NOW,
         totals=OrderTotals(total=Decimal("10.10"), tax=Decimal("1E+2"), currency="USD"),
         custom_fields=[CustomField(key="k", value={"a": [1, 2.5, None, "é\n"]})],
-        additional_fields={"x": None, "y": {"z": [True, 1e16]}},
+        additional_fields={"x": None, "y": {"z": [True, 1e16, Decimal("2.50")]}},
     )
     event = event_of(order)
     assert dumps(order) == order.model_dump_json(exclude_none=True).encode()
@@ -62,6 +62,9 @@ def test_event_serializes_once() -> None:
     assert event.to_json() is event.to_json()
     assert event.data_json() is event.data_json()
     assert event.to_json().endswith(b',"data":' + event.data_json() + b"}")
+    spliced = event_of(Order(id="1"))
+    assert spliced.data_json() == event.data_json()
+    assert spliced.to_json() == event.to_json()
     copied = event.model_copy(update={"traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01"})
     assert b"traceparent" in copied.to_json()
     assert b"traceparent" not in event.to_json()
