@@ -1,14 +1,15 @@
 """Writing canonical models as JSON: pydantic's bytes, produced by orjson.
 
-``model_dump_json(exclude_none=True)`` spends most of its time inferring the type of every
-value of ``additional_fields`` (verbatim platform JSON, typed ``Any``): for a Shopify order
-it costs several times what orjson takes for the same bytes. ``dumps`` writes the same
-JSON with orjson: a model becomes its fields in declaration order without the ``None``
-ones (what ``exclude_none`` drops: model fields only, never keys inside a dict), a
-``Decimal`` its ``str`` (the ``Money`` and ``Quantity`` serializer), a datetime RFC 3339
-with ``Z`` for UTC, as pydantic writes it. A value orjson refuses (an integer beyond 64
-bits, a string that is not valid Unicode) falls back to pydantic itself, so the output
-never depends on which path wrote it; the tests hold both paths byte for byte equal.
+``model_dump_json(exclude_none=True)`` infers the type of every value of verbatim platform
+JSON (``additional_fields``, typed ``Any``) and walks ``JsonValue``'s union for every value
+of a ``PlatformEvent`` body: ~110 us for a 7 KB body that orjson writes in ~10 us.
+``dumps`` writes the same JSON with orjson, one Python call per nested model: a model
+becomes its fields in declaration order without the ``None`` ones (what ``exclude_none``
+drops: model fields only, never keys inside a dict), a ``Decimal`` its ``str`` (the
+``Money`` and ``Quantity`` serializer), a datetime RFC 3339 with ``Z`` for UTC, as
+pydantic writes it. A value orjson refuses (an integer beyond 64 bits, bytes) falls back
+to pydantic itself, which writes it or raises as it always did, so the output never
+depends on which path wrote it; the tests hold both paths byte for byte equal.
 """
 
 from __future__ import annotations

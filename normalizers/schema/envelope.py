@@ -32,7 +32,7 @@ def event_id(source_id: str, delivery_id: str, type_: str, entity_id: str) -> st
     consumer can deduplicate on it.
     """
     name = f"{source_id}\x1f{delivery_id}\x1f{type_}\x1f{entity_id}"
-    # uuid.uuid5, without building a UUID object to print it (a third of make_event)
+    # uuid.uuid5's value, without building a UUID object only to print it
     digest = bytearray(hashlib.sha1(_NAMESPACE_BYTES + name.encode()).digest()[:16])  # noqa: S324
     digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
     digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
@@ -81,7 +81,7 @@ class CanonicalEvent(CanonicalModel):
 
         ``fields`` holds every field, in declaration order, each already of its type and
         times aware: validation would only check what the caller's types guarantee (it
-        costs more than the rest of ``make_event``). Fields left at their defaults in a
+        cost ~40 % of ``make_event``). Fields left at their defaults in a
         validated event (``specversion``, ``datacontenttype``) count as unset here too.
         """
         event = cls.__new__(cls)
