@@ -2,12 +2,15 @@
 
 Usage (on demand, not in CI):
 
-    .venv/bin/python bench/normalize.py [--calls 2000] [--repeats 7] [--baseline REF]
+    .venv/bin/python bench/normalize.py [--calls 300] [--repeats 7] [--baseline REF]
     .venv/bin/python bench/normalize.py --profile shopify/orders.create
 
-For a few golden samples (tests/samples/<platform>/<case>, bodies compacted as the bench's
-load generator sends them) it prints, per stage, the median over ``--repeats`` runs of the
-microseconds of the fastest of ``--calls`` calls, each call timed on its own:
+For a few golden samples (tests/samples/<platform>/<case>, the same bodies as
+relay/samples/, compacted as the bench's load generator sends them) it prints, per stage,
+the microseconds of the fastest call over ``--repeats`` runs of ``--calls`` calls, each
+call timed on its own. The fastest call is the one no other process slowed down: on this
+shared machine a median drifts by 2x from one run to the next, the fastest by a few %.
+Stages:
 
 - parse: ``orjson.loads`` of the body (the part of normalizing no mapping can avoid);
 - normalize: the platform's normalizer, body bytes to ``CanonicalEvent`` (parse included);
@@ -18,10 +21,10 @@ microseconds of the fastest of ``--calls`` calls, each call timed on its own:
 (``shopify/draft_orders.create`` stays a ``PlatformEvent``: the whole body, unmapped.)
 
 Serialization is timed as on the hot path: on an event just normalized and never
-serialized. ``--baseline REF`` also measures the
-code of git revision REF (extracted to a temporary directory), alternating runs of both in
-separate processes, and prints both with the ratio: the machine is noisy, so compare
-figures of one run only. ``--profile CASE`` prints a cProfile of normalize + to_json.
+serialized. ``--baseline REF`` also measures the code of git revision REF (extracted to a
+temporary directory), alternating runs of both in separate processes, and prints both
+with the ratio: compare figures of one run only. ``--profile CASE`` prints a cProfile of
+normalize + to_json.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ import cProfile
 import gc
 import json
 import pstats
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -86,8 +88,6 @@ def delivery_of(case: str) -> Verified:
 def timed(run: Callable[[], object], calls: int, before: Callable[[], object] = tuple) -> float:
     """Return the microseconds of the fastest of ``calls`` calls of ``run(before())``.
 
-    Each call is timed on its own; the fastest is the one no other process slowed down
-    (on this shared machine a median drifts by 2x between runs, the minimum by ~5 %).
     What ``run`` returns is dropped inside the timed section (deallocation is a cost).
     """
     gc.collect()
@@ -161,22 +161,22 @@ def compare(ref: str, cases: list[str], calls: int, repeats: int) -> None:
         for _ in range(repeats):
             before.append(run_tree(Path(tmp), cases, calls))
             after.append(run_tree(ROOT, cases, calls))
-    print(f"median of {repeats} alternating runs of the fastest of {calls} calls, microseconds")
+    print(f"fastest call of {repeats} alternating runs x {calls} calls, microseconds")
     print(f"before = {ref}, after = this tree\n")
     print("| case | stage | before | after | after/before |")
     print("|---|---|---|---|---|")
     for case in cases:
         for stage in STAGES:
-            old = statistics.median(run[case][stage] for run in before)
-            new = statistics.median(run[case][stage] for run in after)
+            old = min(run[case][stage] for run in before)
+            new = min(run[case][stage] for run in after)
             print(f"| {case} | {stage} | {old:.1f} | {new:.1f} | {new / old:.2f} |")
 
 
 def main() -> None:
     """Measure every case and print a Markdown table (or JSON, for ``--baseline``)."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--calls", type=int, default=2000, help="calls per measurement")
-    parser.add_argument("--repeats", type=int, default=7, help="repetitions (median)")
+    parser.add_argument("--calls", type=int, default=300, help="calls per run")
+    parser.add_argument("--repeats", type=int, default=7, help="runs")
     parser.add_argument("--cases", nargs="+", default=list(CASES), help="platform/case")
     parser.add_argument("--profile", metavar="CASE", help="cProfile one case instead")
     parser.add_argument("--baseline", metavar="REF", help="also measure git revision REF")
@@ -191,13 +191,13 @@ def main() -> None:
         return
     runs = {case: [measure(case, args.calls) for _ in range(args.repeats)] for case in args.cases}
     medians = {
-        case: {stage: statistics.median(run[stage] for run in figures) for stage in STAGES}
+        case: {stage: min(run[stage] for run in figures) for stage in STAGES}
         for case, figures in runs.items()
     }
     if args.json:
         print(json.dumps(medians))
         return
-    print(f"median of {args.repeats} runs of the fastest of {args.calls} calls, microseconds\n")
+    print(f"fastest call of {args.repeats} runs x {args.calls} calls, microseconds\n")
     print("| case | body bytes | " + " | ".join(STAGES) + " |")
     print("|---|---|" + "---|" * len(STAGES))
     for case, figures in medians.items():
