@@ -40,20 +40,25 @@ def make_event(delivery: Verified, entity: Entity, action: str) -> CanonicalEven
     type_ = event_type(entity.entity_type, action)
     received_at = request.received_at.astimezone(UTC)
     occurred_at = delivery.occurred_at.astimezone(UTC) if delivery.occurred_at else received_at
-    return CanonicalEvent(
-        id=event_id(request.source_id, delivery.delivery_id, type_, entity.id),
-        source=f"/sources/{request.source_id}",
-        type=type_,
-        subject=entity.id,
-        time=occurred_at,
-        platform=delivery.platform,
-        sourceid=request.source_id,
-        storeid=delivery.store_id,
-        platformtopic=delivery.topic,
-        deliveryid=delivery.delivery_id,
-        receivedat=received_at,
-        partitionkey=f"{request.source_id}:{entity.id}",
-        traceparent=request.header("traceparent"),
-        authenticity=delivery.authenticity,
-        data=entity,
+    source_id = request.source_id
+    return CanonicalEvent.trusted(
+        {  # every field, in order: the types say what validating them would check
+            "specversion": "1.0",
+            "id": event_id(source_id, delivery.delivery_id, type_, entity.id),
+            "source": f"/sources/{source_id}",
+            "type": type_,
+            "subject": entity.id,
+            "time": occurred_at,
+            "datacontenttype": "application/json",
+            "platform": delivery.platform,
+            "sourceid": source_id,
+            "storeid": delivery.store_id,
+            "platformtopic": delivery.topic,
+            "deliveryid": delivery.delivery_id,
+            "receivedat": received_at,
+            "partitionkey": f"{source_id}:{entity.id}",
+            "traceparent": request.header("traceparent"),
+            "authenticity": delivery.authenticity,
+            "data": entity,
+        }
     )

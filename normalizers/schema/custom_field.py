@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, JsonValue
+from pydantic import Field
 
-from normalizers.schema._model import Component
+from normalizers.schema._model import Component, ParsedJson
 
 __all__ = ["CustomField"]
 
@@ -18,4 +18,6 @@ class CustomField(Component):
 
     id: str | None = Field(default=None, description="The platform's id of this pair.")
     key: str
-    value: JsonValue = Field(default=None, description="The value exactly as the platform sent it.")
+    value: ParsedJson = Field(
+        default=None, description="The value exactly as the platform sent it."
+    )

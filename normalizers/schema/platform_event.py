@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field, JsonValue
+from pydantic import Field
 
-from normalizers.schema._model import Entity
+from normalizers.schema._model import Entity, ParsedJson
 
 __all__ = ["PlatformEvent"]
 
@@ -24,4 +24,4 @@ class PlatformEvent(Entity):
     actions: ClassVar[tuple[str, ...]] = ("received",)
 
     platform_topic: str = Field(description="The platform's own event name, e.g. app/uninstalled.")
-    body: JsonValue = Field(default=None, description="The parsed JSON body, verbatim.")
+    body: ParsedJson = Field(default=None, description="The parsed JSON body, verbatim.")

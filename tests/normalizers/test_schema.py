@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -30,6 +31,7 @@ from normalizers.schema import (
     Return,
     Shipment,
     entity_class,
+    event_id,
 )
 from verifiers import Verified
 
@@ -148,6 +150,43 @@ def test_make_event_refuses_an_action_the_entity_lacks(
     delivery = make_delivery("shopify", b"{}", "orders/create")
     with pytest.raises(ValueError, match="'shipped' is not an action of 'order'"):
         make_event(delivery, Order(id="1"), "shipped")
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"traceparent": "00-" + "a" * 32 + "-" + "b" * 16 + "-01"}]
+)
+@pytest.mark.parametrize("store_id", [None, "shop"])
+def test_make_event_builds_what_validation_would(
+    make_delivery: Callable[..., Verified], headers: dict[str, str], store_id: str | None
+) -> None:
+    """The unvalidated envelope equals the validated one, field for field and in order."""
+    delivery = make_delivery(
+        "shopify",
+        b"{}",
+        "orders/create",
+        headers=headers,
+        store_id=store_id,
+        occurred_at=datetime(2025, 1, 1, 8, tzinfo=timezone(timedelta(hours=-4))),
+    )
+    event = make_event(delivery, Order(id="1"), "created")
+    defaults = ("specversion", "datacontenttype")
+    validated = CanonicalEvent.model_validate(
+        {name: value for name, value in event.__dict__.items() if name not in defaults}
+    )
+    assert event == validated
+    assert list(event.__dict__) == list(CanonicalEvent.model_fields)
+    assert event.model_fields_set == validated.model_fields_set
+    assert event.time == datetime(2025, 1, 1, 12, tzinfo=UTC)
+    assert event.time.tzinfo is UTC
+    assert event.to_json() == validated.model_dump_json(exclude_none=True).encode()
+
+
+@pytest.mark.parametrize("name", ["", "s\x1fd\x1fcommerce.order.created.v1\x1f1", "é" * 70])
+def test_event_id_is_a_uuid5(name: str) -> None:
+    """Event ids are RFC 4122 UUIDv5 of the joined names in relay's namespace."""
+    parts = (name, "d", "t", "e")
+    expected = uuid.uuid5(schema.envelope.EVENT_ID_NAMESPACE, "\x1f".join(parts))
+    assert event_id(*parts) == str(expected)
 
 
 @pytest.mark.parametrize(
