@@ -18,7 +18,7 @@ from pydantic import TypeAdapter
 from normalizers.schema import CanonicalEvent, PlatformEvent
 from relay.records import RecordBuilder
 from relay.secrets import resolve_secret
-from sinks import SinkContext, SinkMetrics
+from sinks import Sink, SinkContext, SinkMetrics
 from sinks.config import SinkConfig
 from sinks.registry import build_sink
 from sinks.runner import SinkRunner
@@ -72,12 +72,12 @@ async def produce(bootstrap: str, prefix: str, events: Iterable[CanonicalEvent])
 
 
 async def produce_raw(bootstrap: str, records: Iterable[tuple[str, bytes | None, bytes]]) -> None:
-    """Publish raw ``(topic, key, value)`` records."""
+    """Publish raw ``(topic, key, value)`` records (in order per partition)."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
-        for topic, key, value in records:
-            await producer.send_and_wait(topic, value, key=key)
+        sent = [await producer.send(topic, value, key=key) for topic, key, value in records]
+        await asyncio.gather(*sent)
     finally:
         await producer.stop()
 
@@ -120,8 +120,10 @@ class RunningSink:
 
 
 @contextlib.asynccontextmanager
-async def running(bootstrap: str, prefix: str, config: SinkConfig) -> AsyncIterator[RunningSink]:
-    """Run ``config``'s sink against the broker for the ``async with`` block."""
+async def running(
+    bootstrap: str, prefix: str, config: SinkConfig, sink: Sink | None = None
+) -> AsyncIterator[RunningSink]:
+    """Run ``config``'s sink (or ``sink`` in its place) against the broker for the block."""
     context = SinkContext(
         topic_prefix=prefix,
         kafka_options={"bootstrap_servers": bootstrap},
@@ -130,7 +132,10 @@ async def running(bootstrap: str, prefix: str, config: SinkConfig) -> AsyncItera
     )
     metrics = SinkMetrics()
     running_sink = RunningSink(
-        SinkRunner(config, build_sink(config, context), context=context, metrics=metrics), metrics
+        SinkRunner(
+            config, sink or build_sink(config, context), context=context, metrics=metrics
+        ),
+        metrics,
     )
     running_sink.task = asyncio.create_task(running_sink.runner.run(running_sink.stop_event))
     try:
