@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from sinks.event import Headers, SinkEvent
 from verifiers import Secret
 
-__all__ = ["DeliveryTrace", "Sink", "SinkContext"]
+__all__ = ["BatchSink", "DeliveryTrace", "Sink", "SinkContext"]
 
 
 class Sink(Protocol):
@@ -32,6 +32,23 @@ class Sink(Protocol):
 
     async def aclose(self) -> None:
         """Flush and disconnect."""
+        ...
+
+
+class BatchSink(Sink, Protocol):
+    """A sink type that delivers many events in one go (one transaction, pipeline, flush).
+
+    The runner hands ``deliver_batch`` the next event of up to ``max_in_flight`` distinct keys
+    and calls ``deliver`` no more for a first attempt; a failed event is retried on its own
+    with ``deliver``, and its key waits for it, so order per key holds.
+    """
+
+    async def deliver_batch(self, events: Sequence[SinkEvent]) -> Sequence[Exception | None]:
+        """Deliver ``events`` (at most one per key); return one error (or ``None``) per event.
+
+        An event may be reported delivered only once the target holds it. Raise
+        ``SinkGoneError`` to stop the sink; any other exception fails the whole batch.
+        """
         ...
 
 

@@ -66,7 +66,7 @@ class SinkSettings(_Section):
     retry: RetrySettings = RetrySettings()
     max_in_flight: int = Field(default=64, ge=1, le=10_000, description="Parallel deliveries.")
     max_pending_per_partition: int = Field(
-        default=1000, ge=1, description="Fetched, unfinished records before a partition pauses."
+        default=2000, ge=1, description="Fetched, unfinished records before a partition pauses."
     )
     attempt_timeout_seconds: float = Field(
         default=30.0, gt=0, description="One delivery attempt longer than this fails (retried)."

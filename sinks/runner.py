@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -27,6 +27,7 @@ from sinks._delivery import Deliverer
 from sinks._dlq import DeadLetterPublisher
 from sinks._offsets import PartitionOffsets
 from sinks.config import SinkConfig
+from sinks.event import SinkEvent
 from sinks.filters import EventFilter
 from sinks.metrics import SinkMetrics
 
@@ -90,6 +91,11 @@ class SinkRunner:
         self._offsets: dict[TopicPartition, PartitionOffsets] = {}
         self._lanes: dict[LaneKey, deque[tuple[Record, float]]] = {}
         self._workers: dict[LaneKey, asyncio.Task[None]] = {}
+        self._batching = callable(getattr(sink, "deliver_batch", None))
+        """A ``BatchSink``: lane heads go out in batches; a worker only retries a failed one."""
+        self._ready: OrderedDict[LaneKey, None] = OrderedDict()
+        self._batches: set[asyncio.Task[None]] = set()
+        self._in_batches = 0
         self._fatal: BaseException | None = None
         self._ends: dict[TopicPartition, int] = {}
         self._consumer: AIOKafkaConsumer | None = None
@@ -164,7 +170,10 @@ class SinkRunner:
         interval = self.config.commit_interval_seconds
         next_commit = time.monotonic() + interval
         while not stop.is_set() and self._fatal is None:
-            batches = await consumer.getmany(timeout_ms=200, max_records=500)
+            # all that aiokafka prefetched (bounded by its fetch sizes): it fetches a node's
+            # partitions again only once their buffer is taken, so take it and let it fetch
+            # the next while this is delivered.
+            batches = await consumer.getmany(timeout_ms=200)
             now = time.monotonic()
             for tp, records in batches.items():
                 offsets = self._offsets.get(tp)
@@ -173,6 +182,7 @@ class SinkRunner:
                 for record in records:
                     offsets.add(record.offset)
                     self._dispatch(tp, record, now)
+            self._launch()
             self._flow_control(consumer)
             if now >= next_commit:
                 await self._commit(consumer)
@@ -186,26 +196,90 @@ class SinkRunner:
         lane = self._lanes.get(key)
         if lane is None:
             lane = self._lanes[key] = deque()
-            self._workers[key] = asyncio.create_task(self._work(key, lane))
+            if self._batching:
+                self._ready[key] = None
+            else:
+                self._workers[key] = asyncio.create_task(self._work(key, lane))
         lane.append((record, now))
 
-    async def _work(self, key: LaneKey, lane: deque[tuple[Record, float]]) -> None:
-        tp = key[0]
+    def _launch(self) -> None:
+        """Start batches of the ready lanes' next records, within ``max_in_flight``."""
+        room = self.config.max_in_flight - self._in_batches - len(self._workers)
+        ready = self._ready
+        while ready and room > 0 and self._fatal is None:
+            size = min(room, len(ready))
+            keys = [ready.popitem(last=False)[0] for _ in range(size)]
+            batch = [(key, self._lanes[key][0]) for key in keys]
+            room -= size
+            self._in_batches += size
+            task = asyncio.create_task(self._deliver_batch(batch))
+            self._batches.add(task)
+            task.add_done_callback(self._batches.discard)
+
+    async def _deliver_batch(self, batch: list[tuple[LaneKey, tuple[Record, float]]]) -> None:
+        """Deliver one first attempt of each lane head in ``batch``; hand failures to a worker."""
+        try:
+            failed = await self.deliverer.handle_batch([head for _, head in batch])
+        except Exception as exc:  # SinkGoneError or a bug: stop the sink, say why
+            logger.exception("sink failed", extra={"sink": self.name})
+            self._fatal = exc
+            return
+        finally:
+            self._in_batches -= len(batch)
+        for index, (key, (record, _)) in enumerate(batch):
+            lane = self._lanes.get(key)
+            if lane is None:  # revoked meanwhile
+                continue
+            if index in failed:
+                self._workers[key] = asyncio.create_task(self._work(key, lane, failed[index]))
+            else:
+                self._finished(key, lane, record)
+        self._launch()
+
+    def _finished(self, key: LaneKey, lane: deque[tuple[Record, float]], record: Record) -> None:
+        """The lane head ``record`` is done: mark its offset, make the lane ready or drop it."""
+        lane.popleft()
+        offsets = self._offsets.get(key[0])
+        if offsets is not None:
+            offsets.finish(record.offset)
+        if not lane:
+            del self._lanes[key]
+        elif self._batching:
+            self._ready[key] = None
+
+    async def _work(
+        self,
+        key: LaneKey,
+        lane: deque[tuple[Record, float]],
+        failed: tuple[SinkEvent, Exception] | None = None,
+    ) -> None:
+        """Deliver the lane one record after the other; in batch mode only its failed head.
+
+        In batch mode the lane goes back to the batches once its head is finished.
+        """
+        head = None
         try:
             while lane:
                 record, fetched_at = lane[0]
-                await self.deliverer.handle(record, fetched_at)
+                await self.deliverer.handle(record, fetched_at, failed)
+                if self._batching:
+                    head = record
+                    break
                 lane.popleft()
-                offsets = self._offsets.get(tp)
+                offsets = self._offsets.get(key[0])
                 if offsets is not None:
                     offsets.finish(record.offset)
         except Exception as exc:  # SinkGoneError or a bug: stop the sink, say why
             logger.exception("sink failed", extra={"sink": self.name})
             self._fatal = exc
         finally:
-            if self._lanes.get(key) is lane:
+            del self._workers[key]
+            mine = self._lanes.get(key) is lane
+            if mine and not self._batching:
                 del self._lanes[key]
-                del self._workers[key]
+        if mine and head is not None:
+            self._finished(key, lane, head)
+            self._launch()
 
     def _flow_control(self, consumer: AIOKafkaConsumer) -> None:
         high = self.config.max_pending_per_partition
@@ -263,9 +337,14 @@ class SinkRunner:
         keys = [k for k in self._lanes if k[0] in partitions]
         for key in keys:  # abandon what has not started: it is not committed
             lane = self._lanes[key]
+            if key in self._ready:  # nothing of it in flight
+                del self._ready[key]
+                del self._lanes[key]
+                continue
             while len(lane) > 1:
                 lane.pop()
         tasks = [self._workers[k] for k in keys if k in self._workers]
+        tasks += self._batches
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=self.config.stop_timeout_seconds)
             for task in pending:
@@ -276,6 +355,9 @@ class SinkRunner:
                     extra={"sink": self.name, "count": len(pending)},
                 )
                 await asyncio.gather(*pending, return_exceptions=True)
+        for key in keys:  # what a batch or worker left behind (abandoned or failed)
+            self._lanes.pop(key, None)
+            self._ready.pop(key, None)
 
     async def revoke(self, partitions: Iterable[TopicPartition]) -> None:
         """Finish (or abandon) the revoked partitions' work and commit what was delivered."""

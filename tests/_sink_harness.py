@@ -132,9 +132,7 @@ async def running(
     )
     metrics = SinkMetrics()
     running_sink = RunningSink(
-        SinkRunner(
-            config, sink or build_sink(config, context), context=context, metrics=metrics
-        ),
+        SinkRunner(config, sink or build_sink(config, context), context=context, metrics=metrics),
         metrics,
     )
     running_sink.task = asyncio.create_task(running_sink.runner.run(running_sink.stop_event))
