@@ -3,14 +3,16 @@
 JetStream drops a message whose id it saw within the stream's duplicate window, so a
 redelivery inside the window is stored once. The subject is ``<subject_prefix>.<event type>``
 (``relay.commerce.order.created.v1``); with ``create_stream`` the stream is created (or its
-subjects and window updated) at start. A publish returns only after JetStream's ack.
+subjects and window updated) at start. A publish returns only after JetStream's ack; a batch
+of events (distinct keys) is published without waiting and its acks are awaited together.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
@@ -39,6 +41,23 @@ class NatsSinkConfig(SinkSettings):
     create_stream: bool = True
     duplicate_window_seconds: float = Field(default=120.0, gt=0)
     timeout_seconds: float = Field(default=5.0, gt=0)
+
+
+_CONTENT_TYPE = "application/cloudevents+json"
+_TOO_LARGE = DeliveryError("nats_too_large", "over the server's max_payload", retriable=False)
+
+
+def _failure(exc: BaseException) -> DeliveryError:
+    """The delivery error for what publishing or its ack raised."""
+    from nats.errors import MaxPayloadError  # noqa: PLC0415 (loaded only when this sink runs)
+    from nats.js.errors import APIError  # noqa: PLC0415
+
+    if isinstance(exc, MaxPayloadError):
+        return _TOO_LARGE
+    if isinstance(exc, APIError):
+        retriable = exc.code is None or exc.code >= 500  # noqa: PLR2004 (server side)
+        return DeliveryError(f"nats_api_{exc.code}", exc.description or "", retriable=retriable)
+    return DeliveryError("nats_unavailable", exc.__class__.__name__, retriable=True)
 
 
 async def _log_error(exc: Exception) -> None:
@@ -85,31 +104,57 @@ class NatsSink:
 
     async def deliver(self, event: SinkEvent) -> None:
         """Publish ``event`` and wait for JetStream's ack."""
-        from nats.errors import Error as NatsError  # noqa: PLC0415
-        from nats.errors import MaxPayloadError  # noqa: PLC0415
-        from nats.js.errors import APIError  # noqa: PLC0415
+        (error,) = await self.deliver_batch([event])
+        if error is not None:
+            raise error
 
-        js = self._js
-        if js is None:
-            raise RuntimeError("nats sink not started")
-        subject = f"{self._config.subject_prefix}.{event.type}"
-        headers = {"Nats-Msg-Id": event.id, "Content-Type": "application/cloudevents+json"}
+    async def deliver_batch(self, events: Sequence[SinkEvent]) -> Sequence[Exception | None]:
+        """Publish ``events`` without waiting, then wait for all their acks together."""
+        from nats.errors import Error as NatsError  # noqa: PLC0415
+
+        results: list[Exception | None] = [None] * len(events)
+        acks: list[tuple[int, asyncio.Future[Any]]] = []
+        failure = None
         try:
             async with asyncio.timeout(self._config.timeout_seconds):  # also while reconnecting
-                await js.publish(subject, event.body, stream=self._config.stream, headers=headers)
-        except MaxPayloadError:
-            raise DeliveryError(
-                "nats_too_large", "over the server's max_payload", retriable=False
-            ) from None
-        except APIError as exc:
-            retriable = exc.code is None or exc.code >= 500  # noqa: PLR2004 (server side)
-            raise DeliveryError(
-                f"nats_api_{exc.code}", exc.description or "", retriable=retriable
-            ) from None
-        except (NatsError, TimeoutError, OSError) as exc:
-            raise DeliveryError(
-                "nats_unavailable", exc.__class__.__name__, retriable=True
-            ) from None
+                await self._publish(events, results, acks)
+                if acks:
+                    await asyncio.wait([ack for _, ack in acks])
+        except (NatsError, TimeoutError, OSError) as caught:
+            failure = _failure(caught)
+        finally:
+            for _, ack in acks:
+                ack.cancel()  # no-one waits for an unanswered one: free its slot
+        published = {index for index, _ in acks}
+        for index, result in enumerate(results):
+            if result is None and index not in published:
+                results[index] = failure
+        for index, ack in acks:
+            if ack.cancelled():
+                results[index] = failure or _failure(TimeoutError())
+            elif (error := ack.exception()) is not None:
+                results[index] = _failure(error)
+        return results
+
+    async def _publish(
+        self,
+        events: Sequence[SinkEvent],
+        results: list[Exception | None],
+        acks: list[tuple[int, asyncio.Future[Any]]],
+    ) -> None:
+        """Publish each of ``events`` (too large: into ``results``), its ack into ``acks``."""
+        js, client = self._js, self._client
+        if js is None or client is None:
+            raise RuntimeError("nats sink not started")
+        config = self._config
+        for index, event in enumerate(events):
+            if len(event.body) > client.max_payload:
+                results[index] = _TOO_LARGE
+                continue
+            headers = {"Nats-Msg-Id": event.id, "Content-Type": _CONTENT_TYPE}
+            subject = f"{config.subject_prefix}.{event.type}"
+            ack = await js.publish_async(subject, event.body, stream=config.stream, headers=headers)
+            acks.append((index, ack))
 
     async def aclose(self) -> None:
         """Drain and disconnect."""

@@ -3,11 +3,13 @@
 Idempotent on the event id: one Lua script sets a marker key ``<dedup_prefix>:<event id>``
 (``SET NX EX dedup_ttl_seconds``) and adds the entry only if the marker was new, atomically,
 so a redelivered event within the TTL is not added twice. Entry fields: ``id``, ``type``,
-``event`` (the structured CloudEvent JSON). ``MAXLEN ~`` trims the oldest entries.
+``event`` (the structured CloudEvent JSON). ``MAXLEN ~`` trims the oldest entries. A batch
+of events (distinct keys) runs the script once per event in one pipeline.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -80,15 +82,8 @@ class RedisSink:
         part = event.topic if self._config.stream_by == "topic" else event.type
         return f"{self._config.stream_prefix}:{part}"
 
-    async def deliver(self, event: SinkEvent) -> None:
-        """XADD ``event`` unless it was added before."""
-        from redis.exceptions import ConnectionError as RedisConnectionError  # noqa: PLC0415
-        from redis.exceptions import RedisError, ResponseError  # noqa: PLC0415
-        from redis.exceptions import TimeoutError as RedisTimeoutError  # noqa: PLC0415
-
-        script = self._script
-        if script is None:
-            raise RuntimeError("redis sink not started")
+    def _call(self, event: SinkEvent) -> tuple[list[Any], list[Any]]:
+        """The script's keys and arguments for ``event``."""
         config = self._config
         keys: list[Any] = [self.stream(event), f"{config.dedup_prefix}:{event.id}"]
         args: list[Any] = [
@@ -98,16 +93,47 @@ class RedisSink:
             event.type,
             event.body,
         ]
+        return keys, args
+
+    async def deliver(self, event: SinkEvent) -> None:
+        """XADD ``event`` unless it was added before."""
+        (error,) = await self.deliver_batch([event])
+        if error is not None:
+            raise error
+
+    async def deliver_batch(self, events: Sequence[SinkEvent]) -> Sequence[Exception | None]:
+        """Run the script for each of ``events`` in one pipeline (one round trip)."""
+        from redis.exceptions import ConnectionError as RedisConnectionError  # noqa: PLC0415
+        from redis.exceptions import RedisError, ResponseError  # noqa: PLC0415
+        from redis.exceptions import TimeoutError as RedisTimeoutError  # noqa: PLC0415
+
+        script, client = self._script, self._redis
+        if script is None or client is None:
+            raise RuntimeError("redis sink not started")
         try:
-            await script(keys=keys, args=args)
+            async with client.pipeline(transaction=False) as pipe:
+                for event in events:
+                    keys, args = self._call(event)
+                    await script(keys=keys, args=args, client=pipe)
+                replies = await pipe.execute(raise_on_error=False)
         except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-            raise DeliveryError(
-                "redis_connection", exc.__class__.__name__, retriable=True
-            ) from None
-        except ResponseError as exc:
-            raise DeliveryError("redis_rejected", str(exc)[:200], retriable=False) from None
+            error = DeliveryError("redis_connection", exc.__class__.__name__, retriable=True)
+            return [error] * len(events)
         except RedisError as exc:
-            raise DeliveryError("redis_error", exc.__class__.__name__, retriable=True) from None
+            return [DeliveryError("redis_error", exc.__class__.__name__, retriable=True)] * len(
+                events
+            )
+        results: list[Exception | None] = []
+        for reply in replies:
+            if isinstance(reply, ResponseError):
+                results.append(DeliveryError("redis_rejected", str(reply)[:200], retriable=False))
+            elif isinstance(reply, RedisError):
+                results.append(
+                    DeliveryError("redis_error", reply.__class__.__name__, retriable=True)
+                )
+            else:
+                results.append(None)
+        return results
 
     async def aclose(self) -> None:
         """Disconnect."""
