@@ -36,17 +36,20 @@ class Sink(Protocol):
 
 
 class BatchSink(Sink, Protocol):
-    """A sink type that delivers many events in one go (one transaction, pipeline, flush).
+    """A sink type that delivers many events in one go (transactions, a pipeline, a flush).
 
-    The runner hands ``deliver_batch`` the next event of up to ``max_in_flight`` distinct keys
-    and calls ``deliver`` no more for a first attempt; a failed event is retried on its own
-    with ``deliver``, and its key waits for it, so order per key holds.
+    The runner hands ``deliver_batch`` the next events of the ready keys (up to
+    ``max_in_flight`` in all, a key's in offset order) for their first attempt. A failed event
+    is retried on its own with ``deliver`` and its key's later events wait for it (they are
+    delivered again after it, so redelivery must stay harmless).
     """
 
     async def deliver_batch(self, events: Sequence[SinkEvent]) -> Sequence[Exception | None]:
-        """Deliver ``events`` (at most one per key); return one error (or ``None``) per event.
+        """Deliver ``events``, a key's in their order; return one error (or ``None``) each.
 
-        An event may be reported delivered only once the target holds it. Raise
+        An event may be reported delivered only once the target holds it, and a key's event
+        must not land before an earlier one of the same key that is reported failed and
+        retriable (write a key's events in order, stopping or failing together). Raise
         ``SinkGoneError`` to stop the sink; any other exception fails the whole batch.
         """
         ...

@@ -127,7 +127,7 @@ class Deliverer:
     async def handle_batch(
         self, records: Sequence[tuple[ConsumerRecord[bytes, bytes], float]]
     ) -> dict[int, tuple[SinkEvent, Exception] | None]:
-        """One first attempt for each of ``records`` (distinct keys, with their fetch times).
+        """One first attempt for each of ``records`` (with fetch times; a key's in order).
 
         Returns the records still to ``handle`` by their index, each with its event and first
         error (``None``: undecodable, to be dead-lettered); the others are finished: delivered

@@ -65,6 +65,15 @@ _UPSERT = (
     " WHERE (latest.time, latest.receivedat) < (EXCLUDED.time, EXCLUDED.receivedat)"
 )
 
+
+def _by_key(events: Sequence[SinkEvent]) -> list[list[int]]:
+    """The indexes of ``events`` grouped by Kafka partition and key, in order."""
+    groups: dict[tuple[int, bytes | None], list[int]] = {}
+    for index, event in enumerate(events):
+        groups.setdefault((event.partition, event.key), []).append(index)
+    return list(groups.values())
+
+
 TableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
 
 
@@ -158,14 +167,22 @@ class PostgresSink:
             raise error
 
     async def deliver_batch(self, events: Sequence[SinkEvent]) -> Sequence[Exception | None]:
-        """Write ``events`` in parallel transactions of ``max_batch``; one error (or ``None``) each.
+        """Write ``events`` in parallel transactions of about ``max_batch``; one result each.
 
-        The events are of distinct keys, so the order of the transactions does not matter.
+        The events of one key go into one transaction, in their order, so parallel
+        transactions never reorder a key.
         """
-        size = self._config.max_batch
-        chunks = [events[start : start + size] for start in range(0, len(events), size)]
-        results = await asyncio.gather(*(self._write(chunk) for chunk in chunks))
-        return [error for chunk in results for error in chunk]
+        chunks: list[list[int]] = [[]]
+        for group in _by_key(events):
+            if chunks[-1] and len(chunks[-1]) + len(group) > self._config.max_batch:
+                chunks.append([])
+            chunks[-1].extend(group)
+        written = await asyncio.gather(*(self._write([events[i] for i in c]) for c in chunks))
+        results: list[Exception | None] = [None] * len(events)
+        for chunk, errors in zip(chunks, written, strict=True):
+            for index, error in zip(chunk, errors, strict=True):
+                results[index] = error
+        return results
 
     async def _write(self, events: Sequence[SinkEvent]) -> list[Exception | None]:
         import psycopg  # noqa: PLC0415 (loaded only when this sink runs)
@@ -184,13 +201,19 @@ class PostgresSink:
             else:
                 return [None] * len(events)
             results: list[Exception | None] = []
+            waiting: dict[tuple[int, bytes | None], Exception] = {}
             for event in events:  # isolate the event the database refuses
+                if (failure := waiting.get((event.partition, event.key))) is not None:
+                    results.append(failure)  # after its key's failed one: retried after it
+                    continue
                 try:
                     await self._insert(index, [event])
                     results.append(None)
                 except psycopg.OperationalError as exc:
                     await self._reset(index)
-                    results.append(_connection_error(exc))
+                    lost = _connection_error(exc)
+                    results.append(lost)
+                    waiting[event.partition, event.key] = lost
                 except psycopg.Error as exc:
                     results.append(_rejected(exc))
             return results

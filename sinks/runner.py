@@ -11,6 +11,7 @@ consumer keeps polling and keeps its group membership while a slow key holds one
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from collections import OrderedDict, deque
@@ -96,6 +97,8 @@ class SinkRunner:
         self._ready: OrderedDict[LaneKey, None] = OrderedDict()
         self._batches: set[asyncio.Task[None]] = set()
         self._in_batches = 0
+        self._flying: dict[LaneKey, int] = {}
+        """Records of each lane in a batch being delivered."""
         self._fatal: BaseException | None = None
         self._ends: dict[TopicPartition, int] = {}
         self._consumer: AIOKafkaConsumer | None = None
@@ -203,48 +206,72 @@ class SinkRunner:
         lane.append((record, now))
 
     def _launch(self) -> None:
-        """Start batches of the ready lanes' next records, within ``max_in_flight``."""
+        """Start batches of the ready lanes' next records, within ``max_in_flight``.
+
+        A batch takes a lane's next records in order (as many as there is room for), so it can
+        hold several records of one key; the lane is busy until the batch is done.
+        """
         room = self.config.max_in_flight - self._in_batches - len(self._workers)
         ready = self._ready
         while ready and room > 0 and self._fatal is None:
-            size = min(room, len(ready))
-            keys = [ready.popitem(last=False)[0] for _ in range(size)]
-            batch = [(key, self._lanes[key][0]) for key in keys]
-            room -= size
-            self._in_batches += size
-            task = asyncio.create_task(self._deliver_batch(batch))
+            batch: list[tuple[LaneKey, int]] = []
+            heads: list[tuple[Record, float]] = []
+            while ready and room > 0:
+                key = ready.popitem(last=False)[0]
+                lane = self._lanes[key]
+                count = min(len(lane), room)
+                batch.append((key, count))
+                heads.extend(itertools.islice(lane, count))
+                self._flying[key] = count
+                room -= count
+            self._in_batches += len(heads)
+            task = asyncio.create_task(self._deliver_batch(batch, heads))
             self._batches.add(task)
             task.add_done_callback(self._batches.discard)
 
-    async def _deliver_batch(self, batch: list[tuple[LaneKey, tuple[Record, float]]]) -> None:
-        """Deliver one first attempt of each lane head in ``batch``; hand failures to a worker."""
+    async def _deliver_batch(
+        self, batch: list[tuple[LaneKey, int]], heads: list[tuple[Record, float]]
+    ) -> None:
+        """Deliver one first attempt of each record of ``batch``; hand a failed one to a worker.
+
+        A key's records after its first failed one in the batch are delivered again after it
+        (harmless: redelivery of an id is), so its order holds.
+        """
         try:
-            failed = await self.deliverer.handle_batch([head for _, head in batch])
+            failed = await self.deliverer.handle_batch(heads)
         except Exception as exc:  # SinkGoneError or a bug: stop the sink, say why
             logger.exception("sink failed", extra={"sink": self.name})
             self._fatal = exc
             return
         finally:
-            self._in_batches -= len(batch)
-        for index, (key, (record, _)) in enumerate(batch):
+            self._in_batches -= len(heads)
+            for key, _ in batch:
+                self._flying.pop(key, None)
+        start = 0
+        for key, count in batch:
+            first, start = start, start + count
             lane = self._lanes.get(key)
             if lane is None:  # revoked meanwhile
                 continue
-            if index in failed:
-                self._workers[key] = asyncio.create_task(self._work(key, lane, failed[index]))
-            else:
-                self._finished(key, lane, record)
+            done = next((i - first for i in range(first, start) if i in failed), count)
+            self._finished(key, lane, done, ready=done == count)
+            if done < count:
+                failure = failed[first + done]
+                self._workers[key] = asyncio.create_task(self._work(key, lane, failure))
         self._launch()
 
-    def _finished(self, key: LaneKey, lane: deque[tuple[Record, float]], record: Record) -> None:
-        """The lane head ``record`` is done: mark its offset, make the lane ready or drop it."""
-        lane.popleft()
+    def _finished(
+        self, key: LaneKey, lane: deque[tuple[Record, float]], count: int, *, ready: bool = True
+    ) -> None:
+        """The lane's first ``count`` records are done: mark their offsets; ready the lane."""
         offsets = self._offsets.get(key[0])
-        if offsets is not None:
-            offsets.finish(record.offset)
+        for _ in range(count):
+            record, _ = lane.popleft()
+            if offsets is not None:
+                offsets.finish(record.offset)
         if not lane:
             del self._lanes[key]
-        elif self._batching:
+        elif ready and self._batching:
             self._ready[key] = None
 
     async def _work(
@@ -257,13 +284,13 @@ class SinkRunner:
 
         In batch mode the lane goes back to the batches once its head is finished.
         """
-        head = None
+        done = False
         try:
             while lane:
                 record, fetched_at = lane[0]
                 await self.deliverer.handle(record, fetched_at, failed)
                 if self._batching:
-                    head = record
+                    done = True
                     break
                 lane.popleft()
                 offsets = self._offsets.get(key[0])
@@ -277,8 +304,8 @@ class SinkRunner:
             mine = self._lanes.get(key) is lane
             if mine and not self._batching:
                 del self._lanes[key]
-        if mine and head is not None:
-            self._finished(key, lane, head)
+        if mine and done:
+            self._finished(key, lane, 1)
             self._launch()
 
     def _flow_control(self, consumer: AIOKafkaConsumer) -> None:
@@ -341,7 +368,7 @@ class SinkRunner:
                 del self._ready[key]
                 del self._lanes[key]
                 continue
-            while len(lane) > 1:
+            while len(lane) > self._flying.get(key, 1):
                 lane.pop()
         tasks = [self._workers[k] for k in keys if k in self._workers]
         tasks += self._batches
