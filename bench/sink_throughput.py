@@ -3,17 +3,21 @@
 Usage:
 
     .venv/bin/python bench/sink_throughput.py [--events 20000]
-        [--types noop file postgres redis nats http] [--in-flight 64]
+        [--types noop noop-batch file postgres redis nats http] [--in-flight N]
+        [--baseline DIR]
 
 Starts an embedded Tansu broker, publishes --events canonical events of the test harness over
-200 keys to one topic (6 partitions), then for each sink type runs a fresh sink (its own group)
-in this process and prints its events/s from its first delivery to its last (the group join,
-about 0.75 s on Tansu with the 1.5 s session timeout used here, is left out but shown), next
-to issue 8's target. ``noop`` is the runner's ceiling: a sink whose delivery does nothing.
-Every run checks that the target holds every event. Targets on 127.0.0.1: a temporary file,
-PostgreSQL db `test`, Redis, NATS JetStream (unique table, stream and key names, removed
-afterwards) and `sink_receiver.py` (a bare ASGI app on uvicorn, started here, that counts
-signed POSTs). Everything stops itself.
+200 keys to one topic (6 partitions), then for each sink type runs a fresh sink (its own group,
+the type's default settings) in this process and prints its events/s from just before its
+first delivery to its last (the group join, about 0.75 s on Tansu with the 1.5 s session
+timeout used here, is left out but shown) and per CPU second of this process over the same
+span (the "per core" figure on a shared machine), next to issue 8's target. ``noop`` and
+``noop-batch`` are the runner's ceilings: sinks whose delivery does nothing, one event at a
+time or in batches. Every run checks that the target holds every event. Targets on 127.0.0.1:
+a temporary file, PostgreSQL db `test`, Redis, NATS JetStream (unique table, stream and key
+names, removed afterwards) and `sink_receiver.py` (a bare ASGI app on uvicorn, started here,
+that counts signed POSTs). With --baseline, the same benchmark runs first on another checkout's
+packages and a last table shows after/before. Everything stops itself.
 """
 
 from __future__ import annotations
@@ -214,13 +218,19 @@ async def _receiver() -> AsyncIterator[str]:
 
 
 async def _time_one(
-    bootstrap: str, prefix: str, kind: str, target: Target, expected: int, in_flight: int
+    bootstrap: str,
+    prefix: str,
+    kind: str,
+    target: Target,
+    expected: int,
+    in_flight: int | None,
 ) -> dict[str, Any]:
     keys, count, cleanup = target
+    if in_flight is not None:
+        keys = {**keys, "max_in_flight": in_flight}
     config = sink_config(
         f"bench-{kind}-{uuid.uuid4().hex[:6]}",
         type="file" if kind.startswith("noop") else kind,
-        max_in_flight=in_flight,
         session_timeout_ms=1500,
         **keys,
     )
@@ -228,13 +238,14 @@ async def _time_one(
     try:
         started = time.perf_counter()
         async with running(bootstrap, prefix, config, noop) as sink:
-            first, cpu = None, 0.0
+            first, cpu = started, time.process_time()  # the last look that saw none delivered
             done = 0.0
             deadline = started + 300
             while time.perf_counter() < deadline:
+                now, now_cpu = time.perf_counter(), time.process_time()
                 done = sink.value("relay_sink_deliveries_total", outcome="delivered")
-                if first is None and done:
-                    first, cpu = time.perf_counter(), time.process_time()
+                if not done:
+                    first, cpu = now, now_cpu
                 if done >= expected:
                     break
                 await asyncio.sleep(0.005)
@@ -245,9 +256,8 @@ async def _time_one(
                 held = await count()
     finally:
         await cleanup()
-    first = first or finished
-    per_cpu = (expected - 1) / max(cpu, 1e-9)
-    steady = (expected - 1) / max(finished - first, 1e-9)
+    per_cpu = expected / max(cpu, 1e-9)
+    steady = expected / max(finished - first, 1e-9)
     wanted = TARGETS_PER_SECOND.get(kind)
     return {
         "sink": kind,
@@ -263,7 +273,9 @@ async def _time_one(
     }
 
 
-async def bench(bootstrap: str, events: int, kinds: list[str], in_flight: int) -> None:
+async def bench(
+    bootstrap: str, events: int, kinds: list[str], in_flight: int | None
+) -> list[dict[str, Any]]:
     """Publish ``events`` once, then time a fresh sink of each of ``kinds`` delivering them."""
     prefix = f"bench{uuid.uuid4().hex[:8]}"
     await create_topics(bootstrap, [f"{prefix}.{TOPIC}"], partitions=6)
@@ -293,14 +305,43 @@ async def bench(bootstrap: str, events: int, kinds: list[str], in_flight: int) -
                 result = await _time_one(bootstrap, prefix, kind, target, expected, in_flight)
                 print(orjson.dumps(result).decode(), flush=True)
                 results.append(result)
-    print(f"\n{'sink':<9} {'events/s':>9} {'target':>7} {'ratio':>6}  held/events  join s")
+    _table(results, {})
+    return results
+
+
+def _table(results: list[dict[str, Any]], baseline: dict[str, dict[str, Any]]) -> None:
+    """Print events/s (wall clock and per CPU second of this process) next to the targets."""
+    head = f"{'sink':<11}{'events/s':>9}{'per cpu-s':>10}{'target':>8}{'ratio':>7}"
+    if baseline:
+        head += f"{'before/s':>10}{'before cpu-s':>13}{'after/before':>13}"
+    print(f"\n{head}  held/events")
     for r in results:
-        target = f"{r['target']:>7}" if r["target"] else f"{'-':>7}"
-        ratio = f"{r['ratio_to_target']:>6}" if r["target"] else f"{'-':>6}"
-        print(
-            f"{r['sink']:<9} {r['events_per_second']:>9} {target} {ratio}  "
-            f"{r['held_by_target']}/{r['events']}  {r['join_seconds']}"
+        wanted = r["target"]
+        line = (
+            f"{r['sink']:<11}{r['events_per_second']:>9}{r['events_per_cpu_second']:>10}"
+            f"{wanted or '-':>8}{r['ratio_to_target'] or '-':>7}"
         )
+        if baseline:
+            old = baseline.get(r["sink"])
+            if old is None:
+                line += f"{'-':>10}{'-':>13}{'-':>13}"
+            else:
+                gain = r["events_per_second"] / max(old["events_per_second"], 1)
+                line += (
+                    f"{old['events_per_second']:>10}{old['events_per_cpu_second']:>13}"
+                    f"{gain:>12.1f}x"
+                )
+        print(f"{line}  {r['held_by_target']}/{r['events']}")
+
+
+def _run_baseline(tree: Path, argv: list[str]) -> dict[str, dict[str, Any]]:
+    """Run this benchmark on another checkout's relay packages (``tree``); its results by sink."""
+    environment = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(
+        [sys.executable, __file__, *argv], env=environment, capture_output=True, check=True
+    )
+    lines = [line for line in done.stdout.decode().splitlines() if line.startswith("{")]
+    return {r["sink"]: r for r in map(orjson.loads, lines)}
 
 
 def main() -> None:
@@ -309,12 +350,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--types", nargs="+", default=kinds, choices=kinds)
-    parser.add_argument("--in-flight", type=int, default=64)
+    parser.add_argument(
+        "--in-flight", type=int, default=None, help="max_in_flight (default: the type's)"
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of relay (e.g. `git archive main | tar -x -C DIR`) to run first, "
+        "on the same machine in the same run, for before/after ratios",
+    )
     args = parser.parse_args()
+    baseline: dict[str, dict[str, Any]] = {}
+    if args.baseline is not None:
+        argv = [a for a in sys.argv[1:] if a != "--baseline" and a != str(args.baseline)]
+        baseline = _run_baseline(args.baseline.resolve(), argv)
+        print("before (--baseline):")
+        _table(list(baseline.values()), {})
+        print("\nafter (this checkout):")
     with EmbeddedBroker() as broker:
-        asyncio.run(
+        results = asyncio.run(
             bench(broker.bootstrap_servers, min(args.events, 200_000), args.types, args.in_flight)
         )
+    if baseline:
+        print("\nafter vs before:")
+        _table(results, baseline)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import orjson
 from pydantic import Field
 
 from sinks._base import SinkContext
-from sinks._common import SecretRef, SinkSettings
+from sinks._common import BatchedSinkSettings, SecretRef
 from sinks._errors import DeliveryError
 from sinks.event import SinkEvent
 
@@ -32,7 +32,7 @@ __all__ = ["NatsSink", "NatsSinkConfig"]
 logger = logging.getLogger(__name__)
 
 
-class NatsSinkConfig(SinkSettings):
+class NatsSinkConfig(BatchedSinkSettings):
     """Publish events to a JetStream stream."""
 
     type: Literal["nats"] = "nats"

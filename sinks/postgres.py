@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from sinks._base import SinkContext
-from sinks._common import SecretRef, SinkSettings
+from sinks._common import BatchedSinkSettings, SecretRef
 from sinks._errors import DeliveryError
 from sinks.event import SinkEvent
 
@@ -85,7 +85,7 @@ def _rejected(exc: Exception) -> DeliveryError:
     return DeliveryError("postgres_rejected", exc.__class__.__name__, retriable=False)
 
 
-class PostgresSinkConfig(SinkSettings):
+class PostgresSinkConfig(BatchedSinkSettings):
     """Write events to PostgreSQL."""
 
     type: Literal["postgres"] = "postgres"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from sinks._base import SinkContext
-from sinks._common import SecretRef, SinkSettings
+from sinks._common import BatchedSinkSettings, SecretRef
 from sinks._errors import DeliveryError
 from sinks.event import SinkEvent
 
@@ -53,7 +53,7 @@ _CHUNK = 500
 """Events per script call (the server runs a call without interruption)."""
 
 
-class RedisSinkConfig(SinkSettings):
+class RedisSinkConfig(BatchedSinkSettings):
     """Append events to Redis streams."""
 
     type: Literal["redis"] = "redis"
