@@ -280,7 +280,7 @@ async def bench(
     prefix = f"bench{uuid.uuid4().hex[:8]}"
     await create_topics(bootstrap, [f"{prefix}.{TOPIC}"], partitions=6)
     batch = events_for(keys=200, per_key=max(events // 200, 1))
-    await produce(bootstrap, prefix, batch)
+    await produce(bootstrap, prefix, batch, one_by_one=False)
     expected = len(batch)
     del batch  # 10^5 pydantic models would slow every garbage collection of the sinks
     gc.collect()

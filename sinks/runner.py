@@ -6,6 +6,10 @@ to ``max_in_flight`` deliveries. A partition's commit point is its finished pref
 re-delivers, never skips. The poll loop never waits for a delivery: a partition with more than
 ``max_pending_per_partition`` unfinished records is paused (and resumed at half), so the
 consumer keeps polling and keeps its group membership while a slow key holds one slot.
+
+For a ``BatchSink`` the ready lanes' next records go out together in batches (a lane is in one
+batch at a time); a lane whose record failed in a batch gets a worker that retries that record
+alone, then the lane returns to the batches.
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ class SinkRunner:
         self._batches: set[asyncio.Task[None]] = set()
         self._in_batches = 0
         self._flying: dict[LaneKey, int] = {}
+        self._draining: set[TopicPartition] = set()
         """Records of each lane in a batch being delivered."""
         self._fatal: BaseException | None = None
         self._ends: dict[TopicPartition, int] = {}
@@ -255,7 +260,7 @@ class SinkRunner:
                 continue
             done = next((i - first for i in range(first, start) if i in failed), count)
             self._finished(key, lane, done, ready=done == count)
-            if done < count:
+            if done < count and key[0] not in self._draining:  # draining: abandoned
                 failure = failed[first + done]
                 self._workers[key] = asyncio.create_task(self._work(key, lane, failure))
         self._launch()
@@ -360,7 +365,11 @@ class SinkRunner:
             self._offsets.setdefault(tp, PartitionOffsets())
 
     async def _drain(self, partitions: set[TopicPartition]) -> None:
-        """Let the current delivery of each lane of ``partitions`` finish, within the timeout."""
+        """Let the current delivery of each lane of ``partitions`` finish, within the timeout.
+
+        A batch's event that fails meanwhile is not retried now (nor committed).
+        """
+        self._draining |= partitions
         keys = [k for k in self._lanes if k[0] in partitions]
         for key in keys:  # abandon what has not started: it is not committed
             lane = self._lanes[key]
@@ -385,6 +394,7 @@ class SinkRunner:
         for key in keys:  # what a batch or worker left behind (abandoned or failed)
             self._lanes.pop(key, None)
             self._ready.pop(key, None)
+        self._draining -= partitions
 
     async def revoke(self, partitions: Iterable[TopicPartition]) -> None:
         """Finish (or abandon) the revoked partitions' work and commit what was delivered."""

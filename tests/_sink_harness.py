@@ -64,20 +64,31 @@ async def create_topics(bootstrap: str, topics: Iterable[str], partitions: int =
         await admin.close()
 
 
-async def produce(bootstrap: str, prefix: str, events: Iterable[CanonicalEvent]) -> None:
+async def produce(
+    bootstrap: str, prefix: str, events: Iterable[CanonicalEvent], *, one_by_one: bool = True
+) -> None:
     """Publish ``events`` as relay does (structured CloudEvents, key = partition key)."""
-    await produce_raw(
-        bootstrap, [(r.topic, r.key, r.value) for r in RecordBuilder(prefix).events(list(events))]
-    )
+    records = [(r.topic, r.key, r.value) for r in RecordBuilder(prefix).events(list(events))]
+    await produce_raw(bootstrap, records, one_by_one=one_by_one)
 
 
-async def produce_raw(bootstrap: str, records: Iterable[tuple[str, bytes | None, bytes]]) -> None:
-    """Publish raw ``(topic, key, value)`` records (in order per partition)."""
+async def produce_raw(
+    bootstrap: str, records: Iterable[tuple[str, bytes | None, bytes]], *, one_by_one: bool = True
+) -> None:
+    """Publish raw ``(topic, key, value)`` records, in order per partition.
+
+    ``one_by_one`` waits for each record's ack (one batch per record: Tansu's offsets-for-times,
+    which the replay tests use, looks at whole batches); otherwise they go in large batches.
+    """
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
-        sent = [await producer.send(topic, value, key=key) for topic, key, value in records]
-        await asyncio.gather(*sent)
+        if one_by_one:
+            for topic, key, value in records:
+                await producer.send_and_wait(topic, value, key=key)
+        else:
+            sent = [await producer.send(topic, value, key=key) for topic, key, value in records]
+            await asyncio.gather(*sent)
     finally:
         await producer.stop()
 
