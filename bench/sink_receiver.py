@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-import uvicorn
+from bare_asgi import serve
 from starlette.types import Receive, Scope, Send
 
 _count = 0
@@ -37,12 +37,4 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 if __name__ == "__main__":
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=int(sys.argv[1]),
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        date_header=False,
-    )
+    serve(app, int(sys.argv[1]))
