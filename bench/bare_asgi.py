@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 import uvicorn
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 _BODY = b'{"status":"accepted"}'
 _HEADERS = [(b"content-type", b"application/json"), (b"content-length", b"21")]
@@ -26,13 +26,18 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": _BODY})
 
 
-if __name__ == "__main__":
+def serve(asgi: ASGIApp, port: int) -> None:
+    """Serve ``asgi`` on 127.0.0.1:``port`` as lean as uvicorn goes (no logs, no extra headers)."""
     uvicorn.run(
-        app,
+        asgi,
         host="127.0.0.1",
-        port=int(sys.argv[1]),
+        port=port,
         log_level="warning",
         access_log=False,
         server_header=False,
         date_header=False,
     )
+
+
+if __name__ == "__main__":
+    serve(app, int(sys.argv[1]))

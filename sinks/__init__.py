@@ -4,7 +4,7 @@
 a ``Sink`` (one module per type, registered in ``sinks.registry.SINK_TYPES``).
 """
 
-from sinks._base import Sink, SinkContext
+from sinks._base import BatchSink, Sink, SinkContext
 from sinks._dlq import dlq_topic
 from sinks._errors import (
     DeliveryError,
@@ -17,6 +17,7 @@ from sinks.event import SinkEvent, decode_record
 from sinks.metrics import SinkMetrics
 
 __all__ = [
+    "BatchSink",
     "DeliveryError",
     "Sink",
     "SinkConfigError",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from sinks.event import Headers, SinkEvent
 from verifiers import Secret
 
-__all__ = ["DeliveryTrace", "Sink", "SinkContext"]
+__all__ = ["BatchSink", "DeliveryTrace", "Sink", "SinkContext"]
 
 
 class Sink(Protocol):
@@ -32,6 +32,26 @@ class Sink(Protocol):
 
     async def aclose(self) -> None:
         """Flush and disconnect."""
+        ...
+
+
+class BatchSink(Sink, Protocol):
+    """A sink type that delivers many events in one go (transactions, a pipeline, a flush).
+
+    The runner hands ``deliver_batch`` the next events of the ready keys (up to
+    ``max_in_flight`` in all, a key's in offset order) for their first attempt. A failed event
+    is retried on its own with ``deliver`` and its key's later events wait for it (they are
+    delivered again after it, so redelivery must stay harmless).
+    """
+
+    async def deliver_batch(self, events: Sequence[SinkEvent]) -> Sequence[Exception | None]:
+        """Deliver ``events``, a key's in their order; return one error (or ``None``) each.
+
+        An event may be reported delivered only once the target holds it, and a key's event
+        must not land before an earlier one of the same key that is reported failed and
+        retriable (write a key's events in order, stopping or failing together). Raise
+        ``SinkGoneError`` to stop the sink; any other exception fails the whole batch.
+        """
         ...
 
 

@@ -8,7 +8,14 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-__all__ = ["FilterSettings", "RetrySettings", "SecretRef", "SinkName", "SinkSettings"]
+__all__ = [
+    "BatchedSinkSettings",
+    "FilterSettings",
+    "RetrySettings",
+    "SecretRef",
+    "SinkName",
+    "SinkSettings",
+]
 
 SinkName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 SecretRef = Annotated[
@@ -66,7 +73,7 @@ class SinkSettings(_Section):
     retry: RetrySettings = RetrySettings()
     max_in_flight: int = Field(default=64, ge=1, le=10_000, description="Parallel deliveries.")
     max_pending_per_partition: int = Field(
-        default=1000, ge=1, description="Fetched, unfinished records before a partition pauses."
+        default=2000, ge=1, description="Fetched, unfinished records before a partition pauses."
     )
     attempt_timeout_seconds: float = Field(
         default=30.0, gt=0, description="One delivery attempt longer than this fails (retried)."
@@ -76,3 +83,14 @@ class SinkSettings(_Section):
         default=10.0, gt=0, description="How long in-flight deliveries may finish on stop."
     )
     session_timeout_ms: int = Field(default=10_000, ge=1000)
+
+
+class BatchedSinkSettings(SinkSettings):
+    """The keys of sink types that deliver in batches (postgres, redis, nats)."""
+
+    max_in_flight: int = Field(
+        default=1000,
+        ge=1,
+        le=10_000,
+        description="Events in flight at once; a batch to the target holds up to this many.",
+    )

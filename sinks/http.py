@@ -19,8 +19,9 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Literal
+from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 from pydantic import AnyHttpUrl, Field
 
 from sinks._base import SinkContext
@@ -91,40 +92,45 @@ class HttpSink:
             if not isinstance(key, bytes):
                 raise SinkConfigError(f"sinks[{config.name}].secret", "signing needs a whsec_ key")
             self._key = key
-        self._client: httpx.AsyncClient | None = None
+        self._url = str(config.url)
+        self._host = urlsplit(self._url).hostname or ""
+        self._headers = {
+            **config.headers,
+            "content-type": "application/cloudevents+json; charset=utf-8",
+        }
+        self._session: aiohttp.ClientSession | None = None
         self._checked: tuple[float, str] | None = None
 
     async def start(self) -> None:
-        """Create the connection pool."""
-        self._client = httpx.AsyncClient(
-            follow_redirects=False,
-            timeout=self._config.timeout_seconds,
-            limits=httpx.Limits(max_connections=self._config.max_in_flight),
+        """Create the keep-alive connection pool (``max_in_flight`` connections)."""
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._config.max_in_flight),
+            timeout=aiohttp.ClientTimeout(total=self._config.timeout_seconds),
+            auto_decompress=False,
         )
 
     async def deliver(self, event: SinkEvent) -> None:
         """POST ``event``; map the answer to success, retry, dead letter or stop."""
-        client = self._client
-        if client is None:
+        session = self._session
+        if session is None:
             raise RuntimeError("http sink not started")
-        url = str(self._config.url)
-        await self._guard(httpx.URL(url).host)
-        headers = {
-            **self._config.headers,
-            "content-type": "application/cloudevents+json; charset=utf-8",
-            "webhook-id": event.id,
-        }
+        await self._guard(self._host)
+        headers = {**self._headers, "webhook-id": event.id}
         if self._key is not None:
             timestamp = int(time.time())
             headers["webhook-timestamp"] = str(timestamp)
             headers["webhook-signature"] = sign_v1(self._key, event.id, timestamp, event.body)
         try:
-            response = await client.post(url, content=event.body, headers=headers)
-        except httpx.TimeoutException:
+            async with session.post(
+                self._url, data=event.body, headers=headers, allow_redirects=False
+            ) as response:
+                status = response.status
+                retry_after = response.headers.get("retry-after")
+                await response.read()  # drained, the connection is reused
+        except TimeoutError:
             raise DeliveryError("http_timeout", "no answer in time", retriable=True) from None
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise DeliveryError("http_connect", exc.__class__.__name__, retriable=True) from None
-        status = response.status_code
         if 200 <= status < 300:  # noqa: PLR2004 (the 2xx range)
             return
         if status == _GONE:
@@ -134,7 +140,7 @@ class HttpSink:
                 f"http_{status}",
                 f"the target answered {status}",
                 retriable=True,
-                retry_after=_retry_after(response.headers.get("retry-after")),
+                retry_after=_retry_after(retry_after),
             )
         raise DeliveryError(f"http_{status}", f"the target answered {status}", retriable=False)
 
@@ -158,6 +164,6 @@ class HttpSink:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        client, self._client = self._client, None
-        if client is not None:
-            await client.aclose()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()

@@ -6,14 +6,19 @@ to ``max_in_flight`` deliveries. A partition's commit point is its finished pref
 re-delivers, never skips. The poll loop never waits for a delivery: a partition with more than
 ``max_pending_per_partition`` unfinished records is paused (and resumed at half), so the
 consumer keeps polling and keeps its group membership while a slow key holds one slot.
+
+For a ``BatchSink`` the ready lanes' next records go out together in batches (a lane is in one
+batch at a time); a lane whose record failed in a batch gets a worker that retries that record
+alone, then the lane returns to the batches.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -27,6 +32,7 @@ from sinks._delivery import Deliverer
 from sinks._dlq import DeadLetterPublisher
 from sinks._offsets import PartitionOffsets
 from sinks.config import SinkConfig
+from sinks.event import SinkEvent
 from sinks.filters import EventFilter
 from sinks.metrics import SinkMetrics
 
@@ -90,6 +96,14 @@ class SinkRunner:
         self._offsets: dict[TopicPartition, PartitionOffsets] = {}
         self._lanes: dict[LaneKey, deque[tuple[Record, float]]] = {}
         self._workers: dict[LaneKey, asyncio.Task[None]] = {}
+        self._batching = callable(getattr(sink, "deliver_batch", None))
+        """A ``BatchSink``: lane heads go out in batches; a worker only retries a failed one."""
+        self._ready: OrderedDict[LaneKey, None] = OrderedDict()
+        self._batches: set[asyncio.Task[None]] = set()
+        self._in_batches = 0
+        self._flying: dict[LaneKey, int] = {}
+        self._draining: set[TopicPartition] = set()
+        """Records of each lane in a batch being delivered."""
         self._fatal: BaseException | None = None
         self._ends: dict[TopicPartition, int] = {}
         self._consumer: AIOKafkaConsumer | None = None
@@ -164,7 +178,10 @@ class SinkRunner:
         interval = self.config.commit_interval_seconds
         next_commit = time.monotonic() + interval
         while not stop.is_set() and self._fatal is None:
-            batches = await consumer.getmany(timeout_ms=200, max_records=500)
+            # all that aiokafka prefetched (bounded by its fetch sizes): it fetches a node's
+            # partitions again only once their buffer is taken, so take it and let it fetch
+            # the next while this is delivered.
+            batches = await consumer.getmany(timeout_ms=200)
             now = time.monotonic()
             for tp, records in batches.items():
                 offsets = self._offsets.get(tp)
@@ -173,6 +190,7 @@ class SinkRunner:
                 for record in records:
                     offsets.add(record.offset)
                     self._dispatch(tp, record, now)
+            self._launch()
             self._flow_control(consumer)
             if now >= next_commit:
                 await self._commit(consumer)
@@ -186,26 +204,114 @@ class SinkRunner:
         lane = self._lanes.get(key)
         if lane is None:
             lane = self._lanes[key] = deque()
-            self._workers[key] = asyncio.create_task(self._work(key, lane))
+            if self._batching:
+                self._ready[key] = None
+            else:
+                self._workers[key] = asyncio.create_task(self._work(key, lane))
         lane.append((record, now))
 
-    async def _work(self, key: LaneKey, lane: deque[tuple[Record, float]]) -> None:
-        tp = key[0]
+    def _launch(self) -> None:
+        """Start batches of the ready lanes' next records, within ``max_in_flight``.
+
+        A batch takes a lane's next records in order (as many as there is room for), so it can
+        hold several records of one key; the lane is busy until the batch is done.
+        """
+        room = self.config.max_in_flight - self._in_batches - len(self._workers)
+        ready = self._ready
+        while ready and room > 0 and self._fatal is None:
+            batch: list[tuple[LaneKey, int]] = []
+            heads: list[tuple[Record, float]] = []
+            while ready and room > 0:
+                key = ready.popitem(last=False)[0]
+                lane = self._lanes[key]
+                count = min(len(lane), room)
+                batch.append((key, count))
+                heads.extend(itertools.islice(lane, count))
+                self._flying[key] = count
+                room -= count
+            self._in_batches += len(heads)
+            task = asyncio.create_task(self._deliver_batch(batch, heads))
+            self._batches.add(task)
+            task.add_done_callback(self._batches.discard)
+
+    async def _deliver_batch(
+        self, batch: list[tuple[LaneKey, int]], heads: list[tuple[Record, float]]
+    ) -> None:
+        """Deliver one first attempt of each record of ``batch``; hand a failed one to a worker.
+
+        A key's records after its first failed one in the batch are delivered again after it
+        (harmless: redelivery of an id is), so its order holds.
+        """
+        try:
+            failed = await self.deliverer.handle_batch(heads)
+        except Exception as exc:  # SinkGoneError or a bug: stop the sink, say why
+            logger.exception("sink failed", extra={"sink": self.name})
+            self._fatal = exc
+            return
+        finally:
+            self._in_batches -= len(heads)
+            for key, _ in batch:
+                self._flying.pop(key, None)
+        start = 0
+        for key, count in batch:
+            first, start = start, start + count
+            lane = self._lanes.get(key)
+            if lane is None:  # revoked meanwhile
+                continue
+            done = next((i - first for i in range(first, start) if i in failed), count)
+            self._finished(key, lane, done, ready=done == count)
+            if done < count and key[0] not in self._draining:  # draining: abandoned
+                failure = failed[first + done]
+                self._workers[key] = asyncio.create_task(self._work(key, lane, failure))
+        self._launch()
+
+    def _finished(
+        self, key: LaneKey, lane: deque[tuple[Record, float]], count: int, *, ready: bool = True
+    ) -> None:
+        """The lane's first ``count`` records are done: mark their offsets; ready the lane."""
+        offsets = self._offsets.get(key[0])
+        for _ in range(count):
+            record, _ = lane.popleft()
+            if offsets is not None:
+                offsets.finish(record.offset)
+        if not lane:
+            del self._lanes[key]
+        elif ready and self._batching:
+            self._ready[key] = None
+
+    async def _work(
+        self,
+        key: LaneKey,
+        lane: deque[tuple[Record, float]],
+        failed: tuple[SinkEvent, Exception] | None = None,
+    ) -> None:
+        """Deliver the lane one record after the other; in batch mode only its failed head.
+
+        In batch mode the lane goes back to the batches once its head is finished.
+        """
+        done = False
         try:
             while lane:
                 record, fetched_at = lane[0]
-                await self.deliverer.handle(record, fetched_at)
+                await self.deliverer.handle(record, fetched_at, failed)
+                if self._batching:
+                    done = True
+                    break
                 lane.popleft()
-                offsets = self._offsets.get(tp)
+                offsets = self._offsets.get(key[0])
                 if offsets is not None:
                     offsets.finish(record.offset)
         except Exception as exc:  # SinkGoneError or a bug: stop the sink, say why
             logger.exception("sink failed", extra={"sink": self.name})
             self._fatal = exc
         finally:
-            if self._lanes.get(key) is lane:
+            del self._workers[key]
+            mine = self._lanes.get(key) is lane
+            if mine and not self._batching:
                 del self._lanes[key]
-                del self._workers[key]
+        if mine and done:
+            self._finished(key, lane, 1)
+            self._launch()
 
     def _flow_control(self, consumer: AIOKafkaConsumer) -> None:
         high = self.config.max_pending_per_partition
@@ -259,13 +365,22 @@ class SinkRunner:
             self._offsets.setdefault(tp, PartitionOffsets())
 
     async def _drain(self, partitions: set[TopicPartition]) -> None:
-        """Let the current delivery of each lane of ``partitions`` finish, within the timeout."""
+        """Let the current delivery of each lane of ``partitions`` finish, within the timeout.
+
+        A batch's event that fails meanwhile is not retried now (nor committed).
+        """
+        self._draining |= partitions
         keys = [k for k in self._lanes if k[0] in partitions]
         for key in keys:  # abandon what has not started: it is not committed
             lane = self._lanes[key]
-            while len(lane) > 1:
+            if key in self._ready:  # nothing of it in flight
+                del self._ready[key]
+                del self._lanes[key]
+                continue
+            while len(lane) > self._flying.get(key, 1):
                 lane.pop()
         tasks = [self._workers[k] for k in keys if k in self._workers]
+        tasks += self._batches
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=self.config.stop_timeout_seconds)
             for task in pending:
@@ -276,6 +391,10 @@ class SinkRunner:
                     extra={"sink": self.name, "count": len(pending)},
                 )
                 await asyncio.gather(*pending, return_exceptions=True)
+        for key in keys:  # what a batch or worker left behind (abandoned or failed)
+            self._lanes.pop(key, None)
+            self._ready.pop(key, None)
+        self._draining -= partitions
 
     async def revoke(self, partitions: Iterable[TopicPartition]) -> None:
         """Finish (or abandon) the revoked partitions' work and commit what was delivered."""
