@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -325,18 +324,10 @@ def _sink_metrics(port: int | None, host: str = "127.0.0.1") -> SinkMetrics:
     return metrics
 
 
-def _event_loop() -> Callable[[], asyncio.AbstractEventLoop] | None:
-    """The uvloop event loop where it is installed (as uvicorn picks it), else asyncio's."""
-    try:
-        import uvloop  # noqa: PLC0415 (optional: not built for every platform)
-    except ImportError:  # pragma: no cover (installed with uvicorn[standard] here)
-        return None
-    return uvloop.new_event_loop
-
-
 def _run(coro: Coroutine[Any, Any, int]) -> int:
     try:
-        with asyncio.Runner(loop_factory=_event_loop()) as runner:
-            return int(runner.run(coro))
+        from relay.server import run_on_event_loop  # noqa: PLC0415 (keeps --help fast)
+
+        return int(run_on_event_loop(coro))
     except RelayError as exc:
         raise click.ClickException(str(exc)) from exc

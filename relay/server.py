@@ -7,16 +7,40 @@ flushes and closes the producer, and the process exits 0.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from types import FrameType
+from typing import TypeVar
 
 import uvicorn
 
 from relay.app import RelayApp
 
-__all__ = ["RelayServer", "uvicorn_config"]
+__all__ = ["RelayServer", "run_on_event_loop", "uvicorn_config"]
+
+
+_T = TypeVar("_T")
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """The uvloop event loop where it is installed (as uvicorn picks it), else asyncio's."""
+    try:
+        import uvloop  # noqa: PLC0415 (optional: not built for every platform)
+    except ImportError:  # pragma: no cover (installed with uvicorn[standard] here)
+        return None
+    return uvloop.new_event_loop
+
+
+def run_on_event_loop(coro: Coroutine[object, object, _T]) -> _T:
+    """Run ``coro`` to completion on a new uvloop loop (asyncio's where uvloop is missing).
+
+    Every long-running mode goes through here (``serve``, each worker, ``dev``, sinks): before,
+    relay's own ``asyncio.run`` handed uvicorn asyncio's default loop.
+    """
+    with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+        return runner.run(coro)
 
 
 def uvicorn_config(app: RelayApp) -> uvicorn.Config:

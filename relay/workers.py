@@ -51,7 +51,7 @@ from relay.config import Settings
 from relay.errors import RelayError
 from relay.logging import configure_logging
 from relay.metrics import write_processes
-from relay.server import RelayServer
+from relay.server import RelayServer, run_on_event_loop
 from relay.spool import undrained_bytes
 
 __all__ = ["STARTUP_FAILURE", "Supervisor", "worker_settings"]
@@ -347,7 +347,7 @@ def _worker_main(start: _WorkerStart) -> None:
     os.setpgid(0, 0)  # a terminal's Ctrl-C goes to the supervisor, which forwards it once
     configure_logging(start.settings.log_level, worker=start.index)
     try:
-        code = asyncio.run(_serve(start))
+        code = run_on_event_loop(_serve(start))
     except RelayError as exc:
         logger.error("worker could not start", extra={"error": str(exc)})  # noqa: TRY400
         code = STARTUP_FAILURE
