@@ -141,6 +141,33 @@ def _profile(pid: int, args: argparse.Namespace, connections: int) -> subprocess
     return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+def start_relay(
+    tmp: Path,
+    bootstrap: str,
+    prefix: str,
+    cpu: str,
+    server: dict[str, object],
+    log_level: str = "WARNING",
+    **sections: object,
+) -> subprocess.Popen[bytes]:
+    """Start `relay serve` pinned to ``cpu`` with the bench's Shopify source (log: relay.log)."""
+    config = {
+        "server": server,
+        "kafka": {
+            "bootstrap_servers": bootstrap,
+            "topic_prefix": prefix,
+            "enable_idempotence": False,
+        },
+        "sources": [{"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}],
+        "log_level": log_level,
+        **sections,
+    }
+    (tmp / "relay.yaml").write_text(yaml.safe_dump(config))
+    os.environ["BENCH_SECRET"] = SECRET
+    cmd = [sys.executable, "-m", "relay", "serve", "--config", str(tmp / "relay.yaml")]
+    return _start(cmd, cpu, tmp / "relay.log")
+
+
 def _measure(
     name: str,
     url: str,
@@ -207,21 +234,12 @@ def main() -> None:
         bare_port, relay_port = free_port(), free_port()
         bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_asgi.py"), str(bare_port)]
         bare = _start(bare_cmd, args.cpu, tmp / "bare.log")
-        config = {
-            "server": {"port": relay_port, "workers": args.workers},
-            "kafka": {
-                "bootstrap_servers": broker.bootstrap_servers,
-                "topic_prefix": prefix,
-                "enable_idempotence": False,
-            },
-            "sources": [{"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}],
-            # With workers, INFO shows the supervisor's "worker serving" lines waited for below.
-            "log_level": "WARNING" if args.workers == 1 else "INFO",
-        }
-        (tmp / "relay.yaml").write_text(yaml.safe_dump(config))
-        os.environ["BENCH_SECRET"] = SECRET
-        relay_cmd = [sys.executable, "-m", "relay", "serve", "--config", str(tmp / "relay.yaml")]
-        relay = _start(relay_cmd, args.cpu, tmp / "relay.log")
+        # With workers, INFO shows the supervisor's "worker serving" lines waited for below.
+        level = "WARNING" if args.workers == 1 else "INFO"
+        server = {"port": relay_port, "workers": args.workers}
+        relay = start_relay(
+            tmp, broker.bootstrap_servers, prefix, args.cpu, server, log_level=level
+        )
         targets = {
             "bare-asgi": f"http://127.0.0.1:{bare_port}/",
             "relay": f"http://127.0.0.1:{relay_port}/webhooks/bench",

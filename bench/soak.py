@@ -35,14 +35,13 @@ from pathlib import Path
 
 import httpx
 import orjson
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _kafka import read_topic  # noqa: E402
-from run import SECRET, _start, _stop, _wait_http, _wrk  # noqa: E402
+from run import SECRET, _stop, _wait_http, _wrk, start_relay  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
 from relay.signing import sample_body  # noqa: E402
@@ -156,21 +155,10 @@ def main() -> None:
     prefix = f"soak{uuid.uuid4().hex[:8]}"
     with EmbeddedBroker(log_path=tmp / "tansu.log") as broker:
         port = free_port()
-        config = {
-            "server": {"port": port},
-            "kafka": {
-                "bootstrap_servers": broker.bootstrap_servers,
-                "topic_prefix": prefix,
-                "enable_idempotence": False,
-            },
-            "dedup": {"max_entries": args.dedup_max_entries},
-            "sources": [{"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}],
-            "log_level": "WARNING",
-        }
-        (tmp / "relay.yaml").write_text(yaml.safe_dump(config))
-        os.environ["BENCH_SECRET"] = SECRET
-        cmd = [sys.executable, "-m", "relay", "serve", "--config", str(tmp / "relay.yaml")]
-        relay = _start(cmd, args.cpu, tmp / "relay.log")
+        dedup = {"max_entries": args.dedup_max_entries}
+        relay = start_relay(
+            tmp, broker.bootstrap_servers, prefix, args.cpu, {"port": port}, dedup=dedup
+        )
         try:
             _wait_http(f"http://127.0.0.1:{port}/readyz")
             rate = args.rate

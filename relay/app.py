@@ -201,7 +201,8 @@ class RelayApp:
             # and whatever an earlier run spooled drains before new webhooks publish directly.
             await self.spool.open()
             self.metrics.spool_corrupt_bytes.inc(self.spool.corrupt_bytes)
-            self.metrics.track_spool(self.spool.depth_bytes, self.drainer.oldest_age)
+            self.metrics.track(self.metrics.spool_bytes, self.spool.depth_bytes)
+            self.metrics.track(self.metrics.spool_oldest_age, self.drainer.oldest_age)
             await self.publisher.start(self.topics(), background=True)
             draining = asyncio.create_task(self.drainer.run(), name="spool-drainer")
         else:

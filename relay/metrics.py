@@ -272,13 +272,6 @@ class RelayMetrics:
         else:
             gauge.set(read())
 
-    def track_spool(
-        self, depth_bytes: Callable[[], float], oldest_age: Callable[[], float]
-    ) -> None:
-        """Report the spool's depth and oldest age, read from these callables."""
-        self.track(self.spool_bytes, depth_bytes)
-        self.track(self.spool_oldest_age, oldest_age)
-
     def refresh(self) -> None:
         """Write the tracked gauges' current values (needed in multiprocess mode only)."""
         for gauge, read in self._tracked:

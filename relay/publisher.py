@@ -311,40 +311,31 @@ class KafkaPublisher:
 
 
 async def _send_batch(producer: AIOKafkaProducer, tp: tuple[str, int], records: Queued) -> Queued:
-    """Hand one batch of ``records`` to the producer; return those that did not fit in it."""
+    """Hand one batch of ``records`` to the producer; return those that did not fit in it.
+
+    An empty batch takes any first record, however large (one over ``max_batch_size`` then
+    fills its batch alone), so every call sends at least one record.
+    """
     topic, partition = tp
     batch = producer.create_batch()
     count = 0
     for record, _ in records:
         headers = list(record.headers)
-        appended = batch.append(timestamp=None, key=record.key, value=record.value, headers=headers)
-        if appended is None:  # full
-            break
+        if (
+            batch.append(timestamp=None, key=record.key, value=record.value, headers=headers)
+            is None
+        ):
+            break  # full
         count += 1
     batch.close()
-    if count == 0:  # one record larger than max_batch_size: send it on its own
-        sent, rest = records[:1], records[1:]
-        record = sent[0][0]
-        future: asyncio.Future[object] = asyncio.ensure_future(_send_alone(producer, tp, record))
-    else:
-        sent, rest = records[:count], records[count:]
-        try:
-            future = await producer.send_batch(batch, topic, partition=partition)
-        except KafkaError as exc:  # closed, or no room within the request timeout
-            _settle(sent, exc)
-            return rest
+    sent, rest = records[:count], records[count:]
+    try:
+        future = await producer.send_batch(batch, topic, partition=partition)
+    except KafkaError as exc:  # closed, or no room within the request timeout
+        _settle(sent, exc)
+        return rest
     future.add_done_callback(lambda done: _settle(sent, _outcome(done)))
     return rest
-
-
-async def _send_alone(producer: AIOKafkaProducer, tp: tuple[str, int], record: Record) -> object:
-    topic, partition = tp
-    headers = list(record.headers)
-    future = await producer.send(
-        topic, record.value, key=record.key, partition=partition, headers=headers
-    )
-    metadata: object = await future
-    return metadata
 
 
 def _outcome(done: asyncio.Future[Any]) -> BaseException | None:
