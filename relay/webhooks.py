@@ -242,7 +242,9 @@ class WebhookReceiver:
                     self._metrics.dedup_hits.labels(source.platform, source.id).inc()
                     await _answer(send, 200, _DUPLICATE)
                     return "duplicate"
-                records, events = self._records(source, delivery)
+                # only bytes and event types wait for Kafka: the parsed body and the models
+                # are freed now, so the next webhook reuses their memory while it is warm
+                records, types = self._records(source, delivery)
                 outcome = await self._make_durable(source, records)
                 if outcome != "unavailable":
                     claim.mark()
@@ -253,8 +255,8 @@ class WebhookReceiver:
             return outcome
         message = "delivery published" if outcome == "accepted" else "delivery spooled"
         logger.debug(message, extra={"records": len(records)})
-        for event in events:
-            self._events(source.platform, event.type).inc()
+        for event_type in types:
+            self._events(source.platform, event_type).inc()
         ack = source.verifier.acknowledgement
         if ack is not None:
             await _reply(send, ack)
@@ -292,9 +294,8 @@ class WebhookReceiver:
         self._metrics.spool_appended.inc()
         return "spooled"
 
-    def _records(
-        self, source: SourceRuntime, delivery: Verified
-    ) -> tuple[list[Record], Sequence[CanonicalEvent]]:
+    def _records(self, source: SourceRuntime, delivery: Verified) -> tuple[list[Record], list[str]]:
+        """The webhook's records, and the type of each canonical event among them."""
         traceparent = request_traceparent(self._tracing, delivery.request, delivery.delivery_id)
         records = [self._builder.raw(delivery)]
         events: Sequence[CanonicalEvent] = []
@@ -308,7 +309,7 @@ class WebhookReceiver:
         else:
             events = retrace_events(events, traceparent)
             records.extend(self._builder.events(events))
-        return stamp_records(records, traceparent), events
+        return stamp_records(records, traceparent), [event.type for event in events]
 
     def _normalization_failed(
         self,

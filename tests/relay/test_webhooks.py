@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import logging
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -401,3 +402,25 @@ async def test_oversized_headers_are_431(publisher: FakePublisher) -> None:
         {"error": "request header fields too large"},
     )
     assert publisher.published == []
+
+
+@pytest.mark.anyio
+async def test_no_canonical_event_is_kept_while_kafka_acknowledges(
+    publisher: FakePublisher,
+) -> None:
+    """Only the records' bytes wait for Kafka: the models are freed before the wait."""
+    alive: list[int] = []
+
+    class CountingPublisher(FakePublisher):
+        async def publish(
+            self, records: Sequence[Record], *, max_wait: float | None = None
+        ) -> None:
+            alive.append(sum(isinstance(o, CanonicalEvent) for o in gc.get_objects()))
+            await super().publish(records, max_wait=max_wait)
+
+    counting = CountingPublisher()
+    async with _client(counting) as client:
+        response = await client.post("/webhooks/src", content=b"{}", headers=SIGNED)
+    assert response.json() == {"status": "accepted"}
+    assert len(counting.published) == 2  # the raw record and the event's
+    assert alive == [0]
