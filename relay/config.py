@@ -31,6 +31,7 @@ from verifiers import VERIFIERS
 
 __all__ = [
     "DedupSettings",
+    "GcSettings",
     "KafkaSettings",
     "RateLimitSettings",
     "ServerSettings",
@@ -162,6 +163,22 @@ class SpoolSettings(_Section):
     drain_batch: int = Field(default=256, ge=1)
 
 
+GcThreshold = Annotated[int, Field(ge=1)]
+
+
+class GcSettings(_Section):
+    """The garbage collector of each long-running relay process (``relay.server.tune_gc``)."""
+
+    thresholds: tuple[GcThreshold, GcThreshold, GcThreshold] | None = Field(
+        default=(20_000, 10, 10),
+        description="gc.set_threshold(gen0, gen1, gen2); null keeps Python's (700, 10, 10).",
+    )
+    freeze: bool = Field(
+        default=True,
+        description="gc.freeze() once started: what start-up built is never traversed again.",
+    )
+
+
 class TelemetrySettings(_Section):
     """OpenTelemetry tracing (off by default; needs the ``otel`` extra)."""
 
@@ -189,6 +206,7 @@ class Settings(BaseSettings):
     dedup: DedupSettings = DedupSettings()
     spool: SpoolSettings = SpoolSettings()
     telemetry: TelemetrySettings = TelemetrySettings()
+    gc: GcSettings = GcSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @classmethod

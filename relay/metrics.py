@@ -23,6 +23,7 @@ from prometheus_client import (
     CollectorRegistry,
     Counter,
     Gauge,
+    GCCollector,
     Histogram,
     Metric,
     ProcessCollector,
@@ -259,6 +260,7 @@ class RelayMetrics:
         self.build_info.labels(version, platform.python_version()).set(1)
         if self.multiprocess_dir is None:
             ProcessCollector(registry=r)  # process_cpu_seconds_total, process_resident_memory_bytes
+            GCCollector(registry=r)  # python_gc_collections_total: what the gc settings do
 
     def track(self, gauge: Gauge, read: Callable[[], float]) -> None:
         """Report ``gauge`` as what ``read`` returns at each scrape.

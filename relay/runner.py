@@ -12,7 +12,7 @@ from relay.app import RelayApp
 from relay.config import Settings
 from relay.embedded import EmbeddedBroker
 from relay.logging import configure_logging
-from relay.server import RelayServer
+from relay.server import RelayServer, tune_gc
 from relay.sinking import run_sinks
 from sinks.config import SinkConfig
 from sinks.metrics import SinkMetrics
@@ -38,6 +38,7 @@ async def run_sink(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    tune_gc(settings.gc)
     return await run_sinks(settings, configs, stop=stop, metrics=metrics or SinkMetrics())
 
 

@@ -129,3 +129,28 @@ def test_bad_reliability_settings_name_the_key(tmp_path: Path, text: str, key: s
     with pytest.raises(ConfigError) as info:
         load_settings(_write(tmp_path, text))
     assert info.value.key == key
+
+
+def test_gc_settings_default_to_the_benchmarked_values(tmp_path: Path) -> None:
+    """The collector is tuned by default; `null` keeps Python's thresholds."""
+    defaults = load_settings(None).gc
+    assert (defaults.thresholds, defaults.freeze) == ((20_000, 10, 10), True)
+    settings = load_settings(_write(tmp_path, "gc: {thresholds: null, freeze: false}"))
+    assert (settings.gc.thresholds, settings.gc.freeze) == (None, False)
+    settings = load_settings(_write(tmp_path, "gc: {thresholds: [5000, 20, 30]}"))
+    assert settings.gc.thresholds == (5000, 20, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("gc: {thresholds: [0, 10, 10]}", "gc.thresholds[0]"),
+        ("gc: {thresholds: [700, 10]}", "gc.thresholds[2]"),
+        ("gc: {disable: true}", "gc.disable"),
+    ],
+)
+def test_bad_gc_settings_name_the_key(tmp_path: Path, text: str, key: str) -> None:
+    """A threshold of 0 (which would turn the collector off) or a wrong shape is named."""
+    with pytest.raises(ConfigError) as info:
+        load_settings(_write(tmp_path, text))
+    assert info.value.key == key
