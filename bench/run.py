@@ -150,8 +150,12 @@ def start_relay(
     log_level: str = "WARNING",
     **sections: object,
 ) -> subprocess.Popen[bytes]:
-    """Start `relay serve` pinned to ``cpu`` with the bench's Shopify source (log: relay.log)."""
-    config = {
+    """Start `relay serve` pinned to ``cpu`` with the bench's Shopify source (log: relay.log).
+
+    ``sections`` are merged into the config key by key (``kafka={"linger_ms": 5}`` keeps the
+    bench's bootstrap servers).
+    """
+    config: dict[str, object] = {
         "server": server,
         "kafka": {
             "bootstrap_servers": bootstrap,
@@ -160,12 +164,26 @@ def start_relay(
         },
         "sources": [{"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}],
         "log_level": log_level,
-        **sections,
     }
+    for name, value in sections.items():
+        base = config.get(name)
+        if isinstance(base, dict) and isinstance(value, dict):
+            config[name] = {**base, **value}
+        else:
+            config[name] = value
     (tmp / "relay.yaml").write_text(yaml.safe_dump(config))
     os.environ["BENCH_SECRET"] = SECRET
     cmd = [sys.executable, "-m", "relay", "serve", "--config", str(tmp / "relay.yaml")]
     return _start(cmd, cpu, tmp / "relay.log")
+
+
+def _variant(text: str) -> tuple[str, dict[str, object]]:
+    """``NAME=YAML`` of --compare: a setup name and the config sections it changes."""
+    name, _, sections = text.partition("=")
+    value = yaml.safe_load(sections)
+    if not re.fullmatch(r"[a-z0-9-]+", name) or not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"expected NAME=YAML mapping, got {text!r}")
+    return f"relay-{name}", value
 
 
 def _measure(
@@ -202,6 +220,25 @@ def _wait_workers(log: Path, workers: int, timeout: float = 60.0) -> None:
         time.sleep(0.1)
 
 
+def _start_relays(
+    args: argparse.Namespace, tmp: Path, bootstrap: str, prefix: str
+) -> list[tuple[str, subprocess.Popen[bytes], str]]:
+    """Start `relay` and each --compare variant: name, process and webhook URL of each."""
+    variants: dict[str, dict[str, object]] = {"relay": {}, **dict(args.compare)}
+    # With workers, INFO shows the supervisor's "worker serving" lines waited for.
+    level = "WARNING" if args.workers == 1 else "INFO"
+    started = []
+    for name, sections in variants.items():
+        server = {"port": free_port(), "workers": args.workers}
+        run_dir = tmp / name
+        run_dir.mkdir()
+        process = start_relay(
+            run_dir, bootstrap, prefix, args.cpu, server, log_level=level, **sections
+        )
+        started.append((name, process, f"http://127.0.0.1:{server['port']}/webhooks/bench"))
+    return started
+
+
 def main() -> None:
     """Run the benchmark and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -210,6 +247,15 @@ def main() -> None:
     parser.add_argument("--cpu", default="0", help="cores for the servers (taskset list: 0,1)")
     parser.add_argument("--load-cpu", default="1", help="cores for wrk (taskset list)")
     parser.add_argument("--workers", type=int, default=1, help="relay's server.workers")
+    parser.add_argument(
+        "--compare",
+        type=_variant,
+        action="append",
+        default=[],
+        metavar="NAME=YAML",
+        help="also run relay with these config sections changed, as setup relay-NAME, in the "
+        "same run: --compare 'pygc={gc: {thresholds: null, freeze: false}}' (repeatable)",
+    )
     parser.add_argument(
         "--profile",
         type=Path,
@@ -231,33 +277,28 @@ def main() -> None:
     with EmbeddedBroker(log_path=tmp / "tansu.log") as broker:
         pin = ["taskset", "-p", "-c", str(args.load_cpu), str(broker.pid)]
         subprocess.run(pin, capture_output=True, check=False)
-        bare_port, relay_port = free_port(), free_port()
+        bare_port = free_port()
         bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_asgi.py"), str(bare_port)]
         bare = _start(bare_cmd, args.cpu, tmp / "bare.log")
-        # With workers, INFO shows the supervisor's "worker serving" lines waited for below.
-        level = "WARNING" if args.workers == 1 else "INFO"
-        server = {"port": relay_port, "workers": args.workers}
-        relay = start_relay(
-            tmp, broker.bootstrap_servers, prefix, args.cpu, server, log_level=level
-        )
-        targets = {
-            "bare-asgi": f"http://127.0.0.1:{bare_port}/",
-            "relay": f"http://127.0.0.1:{relay_port}/webhooks/bench",
-        }
+        servers = {"bare-asgi": bare}
+        targets = {"bare-asgi": f"http://127.0.0.1:{bare_port}/"}
         try:
+            for name, process, url in _start_relays(args, tmp, broker.bootstrap_servers, prefix):
+                servers[name], targets[name] = process, url
             _wait_http(targets["bare-asgi"])
-            _wait_http(f"http://127.0.0.1:{relay_port}/readyz")
-            _wait_workers(tmp / "relay.log", args.workers)
+            for name in servers.keys() - {"bare-asgi"}:
+                _wait_http(targets[name].replace("/webhooks/bench", "/readyz"))
+                _wait_workers(tmp / name / "relay.log", args.workers)
             for connections in args.connections:
                 for name, url in targets.items():
-                    server = relay if name == "relay" else bare
-                    result = _measure(name, url, server.pid, connections, args, tmp, signature)
+                    pid = servers[name].pid
+                    result = _measure(name, url, pid, connections, args, tmp, signature)
                     results.append(result)
-                    if name == "relay":
+                    if name != "bare-asgi":
                         accepted_total += result.requests - result.errors
         finally:
-            _stop(relay)
-            _stop(bare)
+            for process in servers.values():
+                _stop(process)
         raw = read_topic(
             broker.bootstrap_servers,
             f"{prefix}.raw",
