@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _kafka import read_topic  # noqa: E402
+from _kafka import collect_header_values  # noqa: E402
 from profile_summary import summarize  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
@@ -299,13 +299,13 @@ def main() -> None:
         finally:
             for process in servers.values():
                 _stop(process)
-        raw = read_topic(
+        delivered = collect_header_values(
             broker.bootstrap_servers,
             f"{prefix}.raw",
-            until=lambda m: len(m) >= accepted_total,
-            timeout=60,
+            "relay-delivery-id",
+            at_least=accepted_total,
+            timeout=max(60, accepted_total / 2000),
         )
-        delivered = {m.headers.get("relay-delivery-id") for m in raw}
     _report(results, args, len(body), accepted_total, len(delivered), prefix)
     if args.profile is not None:
         for profile in sorted(args.profile.glob("relay-*.txt")):

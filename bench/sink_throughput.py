@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -334,6 +334,25 @@ def _table(results: list[dict[str, Any]], baseline: dict[str, dict[str, Any]]) -
         print(f"{line}  {r['held_by_target']}/{r['events']}")
 
 
+def _as_relay_sink_run(work: Coroutine[Any, Any, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Run ``work`` on the loop and collector `relay sink run` has (uvloop, the gc settings).
+
+    A --baseline checkout runs as `relay sink run` then did: without either where it had none.
+    """
+    try:
+        from relay.server import run_on_event_loop  # noqa: PLC0415 (absent from older trees)
+    except ImportError:
+        return asyncio.run(work)
+    try:
+        from relay.config import GcSettings  # noqa: PLC0415 (absent from older trees)
+        from relay.server import tune_gc  # noqa: PLC0415
+    except ImportError:
+        pass
+    else:
+        tune_gc(GcSettings())
+    return run_on_event_loop(work)
+
+
 def _run_baseline(tree: Path, argv: list[str]) -> dict[str, dict[str, Any]]:
     """Run this benchmark on another checkout's relay packages (``tree``); its results by sink."""
     environment = {**os.environ, "PYTHONPATH": str(tree)}
@@ -368,9 +387,10 @@ def main() -> None:
         _table(list(baseline.values()), {})
         print("\nafter (this checkout):")
     with EmbeddedBroker() as broker:
-        results = asyncio.run(
-            bench(broker.bootstrap_servers, min(args.events, 200_000), args.types, args.in_flight)
+        work = bench(
+            broker.bootstrap_servers, min(args.events, 200_000), args.types, args.in_flight
         )
+        results = _as_relay_sink_run(work)
     if baseline:
         print("\nafter vs before:")
         _table(results, baseline)

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _kafka import read_topic  # noqa: E402
+from _kafka import collect_header_values  # noqa: E402
 from run import SECRET, _stop, _wait_http, _wrk, start_relay  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
@@ -181,13 +181,15 @@ def main() -> None:
         finally:
             _stop(relay)
         expected = load.accepted + (maximum.requests - maximum.errors if maximum else 0)
-        raw = read_topic(
-            broker.bootstrap_servers,
-            f"{prefix}.raw",
-            until=lambda m: len(m) >= expected,
-            timeout=120,
+        delivered = len(
+            collect_header_values(
+                broker.bootstrap_servers,
+                f"{prefix}.raw",
+                "relay-delivery-id",
+                at_least=expected,
+                timeout=max(120, expected / 2000),
+            )
         )
-        delivered = len({m.headers.get("relay-delivery-id") for m in raw})
     _report(args, load, samples, expected, delivered)
     shutil.rmtree(tmp, ignore_errors=True)
 

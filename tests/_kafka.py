@@ -83,13 +83,16 @@ def collect_header_values(
     topic: str,
     header: str,
     *,
-    expected: set[str],
+    expected: set[str] | None = None,
+    at_least: int = 0,
     timeout: float = 60.0,
 ) -> dict[str, int]:
     """Count each value of ``header`` on ``topic`` until every ``expected`` one is seen.
 
-    Reads in batches from the beginning; stops at ``timeout`` or once all expected values are
-    there and a short quiet read finds nothing more (so duplicates are counted too).
+    Or, for a count known but not the values (a load generator's), until ``at_least`` distinct
+    values are. Reads in batches from the beginning, keeping only the counts (a soak's topic
+    holds gigabytes); stops at ``timeout`` or once all expected values are there and a short
+    quiet read finds nothing more (so duplicates are counted too).
     """
     consumer = Consumer(
         {
@@ -105,7 +108,7 @@ def collect_header_values(
         partitions = list(metadata.topics[topic].partitions)
         consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
         deadline = time.monotonic() + timeout
-        missing = set(expected)
+        missing = set(expected or ())
         quiet_since: float | None = None
         while time.monotonic() < deadline:
             batch = consumer.consume(num_messages=1000, timeout=0.5)
@@ -117,7 +120,7 @@ def collect_header_values(
                     key = value.decode()
                     counts[key] = counts.get(key, 0) + 1
                     missing.discard(key)
-            if missing:
+            if missing or len(counts) < at_least:
                 continue
             if batch:
                 quiet_since = None
