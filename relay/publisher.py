@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
-from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.partitioner import DefaultPartitioner, murmur2
 
 from relay.config import KafkaSettings
 from relay.errors import PublishError
@@ -245,8 +245,10 @@ class KafkaPublisher:
         if partitions is None:  # no metadata for the topic yet: wait for it, bounded
             async with asyncio.timeout(limit):
                 partitions = await producer.partitions_for(record.topic)
+        if record.key is not None:  # the partitioner's keyed case, without its sorted lists
+            return int(murmur2(record.key) & 0x7FFFFFFF) % len(partitions)  # ids are 0..n-1
         available = cluster.available_partitions_for_topic(record.topic) or ()
-        return int(self._partitioner(record.key, sorted(partitions), sorted(available)))
+        return int(self._partitioner(None, sorted(partitions), sorted(available)))
 
     def _enqueue(
         self,

@@ -143,6 +143,26 @@ def test_a_record_larger_than_a_batch_is_sent_alone(
     assert [m.value for m in back] == [b"small-0", big, b"small-1", b"small-2"]
 
 
+def test_records_without_a_key_go_to_any_partition(
+    kafka_bootstrap: str, kafka_is_embedded: bool, topic_prefix: str
+) -> None:
+    """An unkeyed record (none of relay's own, but a Record allows it) is sent and acknowledged."""
+    topic = f"{topic_prefix}.raw"
+    settings = _settings(kafka_bootstrap, kafka_is_embedded)
+
+    async def run() -> None:
+        publisher = await _started(settings, [topic])
+        try:
+            await publisher.publish([Record(topic, None, b"unkeyed-%d" % n) for n in range(20)])
+        finally:
+            await publisher.aclose()
+
+    asyncio.run(run())
+    back = read_topic(kafka_bootstrap, topic, until=lambda m: len(m) >= 20)
+    assert sorted(m.value or b"" for m in back) == sorted(b"unkeyed-%d" % n for n in range(20))
+    assert all(m.key is None and 0 <= m.partition < 4 for m in back)
+
+
 def test_a_record_over_max_request_size_is_refused_before_sending(
     kafka_bootstrap: str, kafka_is_embedded: bool, topic_prefix: str
 ) -> None:
