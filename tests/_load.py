@@ -73,7 +73,11 @@ def run_load(
         queue: asyncio.Queue[tuple[int, Webhook]] = asyncio.Queue()
         for item in enumerate(webhooks):
             queue.put_nowait(item)
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        # Idle connections expire here before uvicorn's 5 s keep-alive closes them: a request
+        # sent on a connection the server is closing fails with ReadError (a race, not relay).
+        limits = httpx.Limits(
+            max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2.0
+        )
         deadline = time.monotonic() + budget
         async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
 
