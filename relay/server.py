@@ -51,9 +51,10 @@ def run_on_event_loop(coro: Coroutine[object, object, _T]) -> _T:
 def tune_gc(settings: GcSettings) -> None:
     """Set the collector's thresholds and freeze what start-up built (the ``gc`` settings).
 
-    With Python's gen0 threshold of 700, the objects of the webhooks in flight (a parsed order
-    alone is hundreds of containers) set off a collection every few webhooks, and each one
-    traverses all of them again: a third of the receiver's CPU under load (docs/performance.md).
+    With Python's gen0 threshold of 700, the objects of the webhooks or events in flight (a
+    parsed order alone is hundreds of containers) set off a collection every few of them, and
+    each one traverses all of them again: up to a third of the CPU under load, and full
+    collections that double the receiver's p99 (docs/performance.md#garbage-collection).
     Almost nothing a webhook allocates is cyclic (reference counting frees it), so a threshold
     above what is in flight costs a little memory and saves that time. ``gc.freeze`` moves the
     modules, schemas and settings loaded at start-up out of the full collections' way.
