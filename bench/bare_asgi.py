@@ -14,14 +14,19 @@ _BODY = b'{"status":"accepted"}'
 _HEADERS = [(b"content-type", b"application/json"), (b"content-length", b"21")]
 
 
-async def app(scope: Scope, receive: Receive, send: Send) -> None:
-    """Drain the request body and answer a fixed JSON body."""
-    if scope["type"] != "http":
-        return
+async def drain(receive: Receive) -> None:
+    """Read the whole request body (and drop it)."""
     more = True
     while more:
         message = await receive()
         more = message.get("more_body", False)
+
+
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    """Drain the request body and answer a fixed JSON body."""
+    if scope["type"] != "http":
+        return
+    await drain(receive)
     await send({"type": "http.response.start", "status": 200, "headers": _HEADERS})
     await send({"type": "http.response.body", "body": _BODY})
 

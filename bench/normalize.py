@@ -39,7 +39,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +47,7 @@ sys.path[:0] = [str(TREE), str(TREE / "tests" / "normalizers"), str(TREE / "test
 
 import orjson  # noqa: E402
 from conftest import build_delivery  # noqa: E402
-from test_samples import HEADER_NAMES, SAMPLES  # noqa: E402
+from test_samples import SAMPLES, sample_delivery  # noqa: E402
 
 from normalizers import NORMALIZERS  # noqa: E402
 from verifiers import Verified  # noqa: E402
@@ -67,22 +66,9 @@ STAGES = ("parse", "normalize", "to_json", "data_json", "total")
 
 
 def delivery_of(case: str) -> Verified:
-    """Build the delivery of a golden sample as its verifier would, with a compact body."""
+    """The delivery of a golden sample as its verifier would build it, with a compact body."""
     platform = case.split("/", maxsplit=1)[0]
-    folder = SAMPLES / case
-    headers: dict[str, str] = orjson.loads((folder / "headers.json").read_bytes())
-    topic, delivery_id, store, occurred = HEADER_NAMES[platform]
-    occurred_at = headers.get(occurred)
-    return build_delivery(
-        platform,
-        orjson.dumps(orjson.loads((folder / "body.json").read_bytes())),
-        headers.get(topic, ""),
-        delivery_id=headers.get(delivery_id),
-        store_id=headers.get(store),
-        occurred_at=datetime.fromisoformat(occurred_at) if occurred_at else None,
-        headers=headers,
-        source_id=f"{platform}-bench",
-    )
+    return sample_delivery(build_delivery, SAMPLES / case, f"{platform}-bench", compact=True)
 
 
 def timed(run: Callable[[], object], calls: int, before: Callable[[], object] = tuple) -> float:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from bare_asgi import serve
+from bare_asgi import drain, serve
 from starlette.types import Receive, Scope, Send
 
 _count = 0
@@ -20,10 +20,7 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     global _count  # noqa: PLW0603 (one process, one counter)
     if scope["type"] != "http":
         return
-    more = True
-    while more:
-        message = await receive()
-        more = message.get("more_body", False)
+    await drain(receive)
     if scope["method"] == "GET":
         body = str(_count).encode()
         headers = [(b"content-length", str(len(body)).encode())]

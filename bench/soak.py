@@ -40,8 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _kafka import collect_header_values  # noqa: E402
-from run import SECRET, _stop, _wait_http, _wrk, start_relay  # noqa: E402
+from run import SECRET, _stop, _wait_http, _wrk, read_back, start_relay  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
 from relay.signing import sample_body  # noqa: E402
@@ -181,15 +180,7 @@ def main() -> None:
         finally:
             _stop(relay)
         expected = load.accepted + (maximum.requests - maximum.errors if maximum else 0)
-        delivered = len(
-            collect_header_values(
-                broker.bootstrap_servers,
-                f"{prefix}.raw",
-                "relay-delivery-id",
-                at_least=expected,
-                timeout=max(120, expected / 2000),
-            )
-        )
+        delivered = read_back(broker.bootstrap_servers, prefix, expected)
     _report(args, load, samples, expected, delivered)
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -323,11 +323,9 @@ async def _send_batch(producer: AIOKafkaProducer, tp: tuple[str, int], records: 
     count = 0
     for record, _ in records:
         headers = list(record.headers)
-        if (
-            batch.append(timestamp=None, key=record.key, value=record.value, headers=headers)
-            is None
-        ):
-            break  # full
+        appended = batch.append(timestamp=None, key=record.key, value=record.value, headers=headers)
+        if appended is None:  # full
+            break
         count += 1
     batch.close()
     sent, rest = records[:count], records[count:]

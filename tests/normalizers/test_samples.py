@@ -54,23 +54,36 @@ HEADER_NAMES = {
 }
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.parent.name}/{case.name}")
-def test_sample(case: Path, make_delivery: Callable[..., Verified]) -> None:
-    """A sample's body and headers normalize to exactly the events in its expected.json."""
+def sample_delivery(
+    make_delivery: Callable[..., Verified], case: Path, source_id: str, *, compact: bool = False
+) -> Verified:
+    """The delivery of the golden sample in folder ``case``, as its verifier would build it.
+
+    ``make_delivery`` is conftest's ``build_delivery``; ``compact`` re-encodes the body
+    without whitespace, as platforms send it (bench/normalize.py).
+    """
     platform = case.parent.name
     headers: dict[str, str] = orjson.loads((case / "headers.json").read_bytes())
     topic, delivery_id, store, occurred = HEADER_NAMES[platform]
     occurred_at = headers.get(occurred)
-    delivery = make_delivery(
+    body = (case / "body.json").read_bytes()
+    return make_delivery(
         platform,
-        (case / "body.json").read_bytes(),
+        orjson.dumps(orjson.loads(body)) if compact else body,
         headers.get(topic, ""),
         delivery_id=headers.get(delivery_id),
         store_id=headers.get(store),
         occurred_at=datetime.fromisoformat(occurred_at) if occurred_at else None,
         headers=headers,
-        source_id=f"{platform}-samples",
+        source_id=source_id,
     )
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: f"{case.parent.name}/{case.name}")
+def test_sample(case: Path, make_delivery: Callable[..., Verified]) -> None:
+    """A sample's body and headers normalize to exactly the events in its expected.json."""
+    platform = case.parent.name
+    delivery = sample_delivery(make_delivery, case, f"{platform}-samples")
 
     events = NORMALIZERS[platform](delivery)
     actual = [orjson.loads(event.to_json()) for event in events]
