@@ -65,6 +65,11 @@ class ServerSettings(_Section):
     body_timeout_seconds: float = Field(default=10.0, gt=0)
     retry_after_seconds: int = Field(default=10, ge=1)
     shutdown_timeout_seconds: int = Field(default=20, gt=0)
+    keepalive_timeout_seconds: int = Field(
+        default=5,
+        ge=1,
+        description="An idle keep-alive connection is closed after this (uvicorn's default: 5).",
+    )
     access_log: bool = False
     workers: int = Field(
         default=1,

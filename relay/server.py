@@ -83,6 +83,7 @@ def uvicorn_config(app: RelayApp) -> uvicorn.Config:
         # Headroom above the receiver's own limit (503 + Retry-After) for probes and metrics.
         limit_concurrency=server.max_concurrent_requests + 64,
         timeout_graceful_shutdown=server.shutdown_timeout_seconds,
+        timeout_keep_alive=server.keepalive_timeout_seconds,
         server_header=False,
         date_header=False,
         h11_max_incomplete_event_size=server.max_header_bytes,

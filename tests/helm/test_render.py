@@ -69,6 +69,8 @@ def test_configmap_holds_a_config_relay_accepts(rendered: dict[str, Rendered], n
     """The mounted relay.yaml validates as relay Settings and listens on 0.0.0.0:8080."""
     settings = Settings(**rendered[name].relay_config())
     assert (settings.server.host, settings.server.port) == ("0.0.0.0", 8080)  # noqa: S104 (in a pod)
+    # above ingress-nginx's and ALB's 60 s idle timeout: relay never closes a reused connection
+    assert settings.server.keepalive_timeout_seconds == 65
     assert len(settings.sinks) == len(rendered[name].values.get("config", {}).get("sinks", []))
 
 

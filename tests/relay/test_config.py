@@ -122,6 +122,7 @@ def test_spool_dedup_and_rate_limit_settings(tmp_path: Path) -> None:
         ("spool: {max_bytes: 10}", "spool.max_bytes"),
         ("spool: {enabled: yes, spool_dir: x}", "spool.spool_dir"),
         ("server: {body_timeout_seconds: 0}", "server.body_timeout_seconds"),
+        ("server: {keepalive_timeout_seconds: 0}", "server.keepalive_timeout_seconds"),
     ],
 )
 def test_bad_reliability_settings_name_the_key(tmp_path: Path, text: str, key: str) -> None:
