@@ -27,6 +27,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.partitioner import DefaultPartitioner
 from murmurhash2 import murmurhash2
 
+from relay import _zstd
 from relay.config import KafkaSettings
 from relay.errors import PublishError
 from relay.secrets import resolve_secret
@@ -146,6 +147,8 @@ class KafkaPublisher:
 
     async def _connect(self, topics: list[str], limit: float | None) -> None:
         settings = self._settings
+        if settings.compression_type == "zstd":
+            _zstd.install()  # a context kept per thread, not one set up per batch
         deadline = None if limit is None else time.monotonic() + limit
         while True:
             producer = AIOKafkaProducer(

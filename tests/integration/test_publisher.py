@@ -13,8 +13,10 @@ from collections.abc import Iterator
 
 import pytest
 from _kafka import read_topic
+from aiokafka.record._crecords import default_records as compiled_records
 from confluent_kafka import Producer
 
+from relay import _zstd
 from relay.config import KafkaSettings
 from relay.embedded import EmbeddedBroker
 from relay.errors import PublishError
@@ -58,12 +60,17 @@ def _murmur2_partitions(bootstrap: str, topic: str, keys: list[bytes]) -> dict[b
 def test_concurrent_webhooks_share_batches_and_land_where_murmur2_says(
     kafka_bootstrap: str, kafka_is_embedded: bool, topic_prefix: str
 ) -> None:
-    """Every record of 600 concurrent two-record webhooks arrives, on murmur2's partition."""
+    """Every record of 600 concurrent two-record webhooks arrives, on murmur2's partition.
+
+    The batches are zstd (the default), compressed by relay's ``_zstd.compress`` and read
+    back by librdkafka.
+    """
     raw, orders = f"{topic_prefix}.raw", f"{topic_prefix}.orders"
     webhooks = 600
 
     async def run() -> None:
         publisher = await _started(_settings(kafka_bootstrap, kafka_is_embedded), [raw, orders])
+        assert compiled_records.zstd_encode is _zstd.compress
         try:
 
             async def one(n: int) -> None:
