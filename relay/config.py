@@ -89,6 +89,12 @@ class KafkaSettings(_Section):
     topic_replication_factor: int = Field(default=1, ge=1)
     enable_idempotence: bool = True
     compression_type: Literal["zstd", "gzip", "lz4", "snappy", "none"] = "zstd"
+    zstd_level: int = Field(
+        default=1,
+        ge=-7,
+        le=22,
+        description="zstd level of the batches (compression_type zstd); KIP-390's default is 3.",
+    )
     linger_ms: int = Field(default=0, ge=0)
     max_batch_size: int = Field(default=1024 * 1024, ge=16 * 1024)
     max_request_size: int = Field(default=8 * 1024 * 1024, ge=1024 * 1024)

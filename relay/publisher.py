@@ -9,7 +9,8 @@ aiokafka's and Java's default partitioner does, murmur2 of the key), and each pa
 queue hands what it gathered to aiokafka's ``send_batch`` as one record batch while the
 previous one is being sent. One future per batch and one per webhook, instead of aiokafka's
 future and callback per record, is what makes this cheaper than ``send`` (bench/README.md).
-One queue per partition, drained in order, keeps the records of a key in order.
+One queue per partition, drained in order, keeps the records of a key in order. zstd batches
+are compressed with a context kept per thread (``relay._zstd``), not one set up per batch.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class KafkaPublisher:
     async def _connect(self, topics: list[str], limit: float | None) -> None:
         settings = self._settings
         if settings.compression_type == "zstd":
-            _zstd.install()  # a context kept per thread, not one set up per batch
+            _zstd.install(settings.zstd_level)  # a context kept per thread, not one per batch
         deadline = None if limit is None else time.monotonic() + limit
         while True:
             producer = AIOKafkaProducer(

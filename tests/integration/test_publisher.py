@@ -70,7 +70,9 @@ def test_concurrent_webhooks_share_batches_and_land_where_murmur2_says(
 
     async def run() -> None:
         publisher = await _started(_settings(kafka_bootstrap, kafka_is_embedded), [raw, orders])
-        assert compiled_records.zstd_encode is _zstd.compress
+        installed = compiled_records.zstd_encode
+        assert installed.func is _zstd.compress
+        assert installed.keywords == {"level": _zstd.DEFAULT_LEVEL}
         try:
 
             async def one(n: int) -> None:

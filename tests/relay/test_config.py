@@ -58,6 +58,7 @@ def test_environment_overrides_the_file(tmp_path: Path, monkeypatch: pytest.Monk
         ("kafka: {bootstrap_servers: x, colour: red}", "kafka.colour"),
         ("server: {port: 70000}", "server.port"),
         ("kafka: {compression_type: brotli}", "kafka.compression_type"),
+        ("kafka: {zstd_level: 23}", "kafka.zstd_level"),
     ],
 )
 def test_invalid_config_names_the_key(tmp_path: Path, text: str, key: str) -> None:
