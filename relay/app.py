@@ -10,10 +10,11 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
+from pathlib import Path
 
 import orjson
 import yaml
@@ -30,14 +31,14 @@ from relay import __version__
 from relay.config import RateLimitSettings, Settings
 from relay.dedup import Dedup, InProcessDedup, RedisDedup
 from relay.drainer import SpoolDrainer
-from relay.errors import ConfigError
+from relay.errors import ConfigError, RelayError
 from relay.keys import KeyStore, register_source
 from relay.metrics import RelayMetrics
 from relay.publisher import KafkaPublisher
 from relay.ratelimit import TokenBucket
 from relay.records import RecordBuilder
 from relay.secrets import resolve_secret
-from relay.spool import Spool
+from relay.spool import Spool, adopt, orphaned_spools
 from relay.tracing import build_tracing
 from relay.webhooks import PATH_PREFIX, SourceRuntime, WebhookReceiver
 from verifiers import VERIFIERS, VerifierConfigError
@@ -127,7 +128,18 @@ def build_dedup(settings: Settings) -> Dedup:
 class RelayApp:
     """The receiver as one ASGI callable, with its publisher, dedup and metrics."""
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = _utcnow) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+        adopt: Sequence[Path] | None = None,
+    ) -> None:
+        """Build the app; ``adopt`` lists spool directories to take over at start-up.
+
+        They are what another worker count left (``relay.spool.orphaned_spools``); ``None``
+        takes those a single relay takes: every ``<spool.path>/worker-<n>``.
+        """
         self.settings = settings
         self.metrics = RelayMetrics(version=__version__)
         self.publisher = KafkaPublisher(settings.kafka)
@@ -137,6 +149,9 @@ class RelayApp:
         self.keys = KeyStore()
         self.sources = build_sources(settings, self.keys)
         spool = settings.spool
+        if adopt is None:
+            adopt = orphaned_spools(spool.path, 1, None) if spool.enabled else []
+        self._adopt = list(adopt)
         self.spool = (
             Spool(spool.path, max_bytes=spool.max_bytes, segment_bytes=spool.segment_bytes)
             if spool.enabled
@@ -193,6 +208,22 @@ class RelayApp:
         """Every topic the receiver publishes to."""
         return self.builder.topics(ENTITY_TOPICS)
 
+    async def _take_over(self, spool: Spool, path: Path) -> None:
+        """Move a spool directory of another worker count into this process's spool."""
+        try:
+            moved = await adopt(spool, path, batch_entries=self.settings.spool.drain_batch)
+        except (RelayError, OSError) as exc:  # full, held by a running relay, unreadable
+            logger.error(  # noqa: TRY400 (the reason is the whole story)
+                "cannot take over a spool directory left by another worker count; "
+                "its deliveries wait there",
+                extra={"directory": str(path), "error": str(exc)},
+            )
+            return
+        logger.info(
+            "took over the deliveries of a spool directory left by another worker count",
+            extra={"directory": str(path), "entries": moved},
+        )
+
     @asynccontextmanager
     async def _lifespan(self, _app: Starlette) -> AsyncIterator[None]:
         draining: asyncio.Task[None] | None = None
@@ -200,6 +231,8 @@ class RelayApp:
             # With a spool, start even while Kafka is down: webhooks spool until it is back,
             # and whatever an earlier run spooled drains before new webhooks publish directly.
             await self.spool.open()
+            for path in self._adopt:  # before any webhook: new ones then queue behind them
+                await self._take_over(self.spool, path)
             self.metrics.spool_corrupt_bytes.inc(self.spool.corrupt_bytes)
             self.metrics.track(self.metrics.spool_bytes, self.spool.depth_bytes)
             self.metrics.track(self.metrics.spool_oldest_age, self.drainer.oldest_age)

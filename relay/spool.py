@@ -37,7 +37,16 @@ from pathlib import Path
 from relay.errors import ConfigError, SpoolFullError
 from relay.publisher import Record
 
-__all__ = ["Entry", "Spool", "decode_records", "encode_records", "undrained_bytes"]
+__all__ = [
+    "Entry",
+    "Spool",
+    "adopt",
+    "decode_records",
+    "encode_records",
+    "orphaned_spools",
+    "undrained_bytes",
+    "worker_spool",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -255,19 +264,27 @@ class Spool:
 
     async def append(self, records: Sequence[Record]) -> None:
         """Return once ``records`` are on disk and fsync'd; ``SpoolFullError`` if no room."""
-        payload = encode_records(records)
+        await self.append_many([records])
+
+    async def append_many(self, webhooks: Sequence[Sequence[Record]]) -> None:
+        """Append one entry per webhook, in order, all or none; return once all are fsync'd."""
         ts_ms = int(time.time() * 1000)
-        crc = zlib.crc32(payload, zlib.crc32(struct.pack("<Q", ts_ms)))
-        entry = _HEADER.pack(_MAGIC, len(payload), crc, ts_ms) + payload
+        entries = []
+        for records in webhooks:
+            payload = encode_records(records)
+            crc = zlib.crc32(payload, zlib.crc32(struct.pack("<Q", ts_ms)))
+            entries.append(_HEADER.pack(_MAGIC, len(payload), crc, ts_ms) + payload)
+        size = sum(len(entry) for entry in entries)
         if self._writer is None:
             raise SpoolFullError("spool is closed")
-        if self._size + self._pending_bytes + len(entry) > self.max_bytes:
+        if self._size + self._pending_bytes + size > self.max_bytes:
             raise SpoolFullError(f"spool holds {self._size} of {self.max_bytes} bytes")
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((entry, future))
-        self._pending_bytes += len(entry)
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[None]] = [loop.create_future() for _ in entries]
+        self._pending.extend(zip(entries, futures, strict=True))
+        self._pending_bytes += size
         self._wake.set()
-        await future
+        await asyncio.gather(*futures)
 
     async def _write_loop(self) -> None:
         while True:
@@ -423,3 +440,53 @@ class Spool:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)  # releases the flock
                 self._lock_fd = None
+
+
+async def adopt(spool: Spool, path: Path, *, batch_entries: int = 256) -> int:
+    """Move what the spool directory ``path`` holds into ``spool``, oldest first.
+
+    For a directory another worker count left (``relay.workers.orphaned_spools``). Each batch
+    is fsync'd in ``spool`` before it is acknowledged in ``path``: a crash in between leaves
+    it in both, so it is published twice (consumers drop the copy by event id), never lost.
+    Returns the entries moved; raises ``SpoolFullError`` when ``spool`` has no room for the
+    next batch (what was moved stays moved) and ``ConfigError`` when another process holds
+    ``path``.
+    """
+    orphan = Spool(path, max_bytes=spool.max_bytes, segment_bytes=spool.segment_bytes)
+    await orphan.open()
+    moved = 0
+    try:
+        while entries := await asyncio.to_thread(orphan.read, batch_entries):
+            await spool.append_many([entry.records for entry in entries])
+            await orphan.ack(entries[-1])
+            moved += len(entries)
+    finally:
+        await orphan.aclose()
+    return moved
+
+
+def worker_spool(root: Path, index: int) -> Path:
+    """Worker ``index``'s own spool directory under ``spool.path`` (``server.workers`` > 1)."""
+    return root / f"worker-{index}"
+
+
+def orphaned_spools(root: Path, workers: int, index: int | None) -> list[Path]:
+    """The spool directories another worker count left that this process takes over.
+
+    ``index`` is the worker's number of ``workers``, or ``None`` for a single relay, whose
+    spool is ``root`` itself: it takes every ``worker-<n>``. Worker ``i`` takes each
+    ``worker-<n>`` with n >= ``workers`` and n % ``workers`` == i, and worker 0 also ``root``
+    (what a single relay spooled), so each directory has exactly one taker. Only those
+    holding undrained deliveries are returned, lowest number first.
+    """
+    found = [root] if index == 0 and undrained_bytes(root) else []
+    numbered = []
+    for path in root.glob("worker-*"):
+        suffix = path.name.removeprefix("worker-")
+        if suffix.isdigit():
+            numbered.append((int(suffix), path))
+    for number, path in sorted(numbered):
+        mine = index is None or (number >= workers and number % workers == index)
+        if mine and undrained_bytes(path):
+            found.append(path)
+    return found

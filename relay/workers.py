@@ -52,7 +52,7 @@ from relay.errors import RelayError
 from relay.logging import configure_logging
 from relay.metrics import write_processes
 from relay.server import RelayServer, run_on_event_loop
-from relay.spool import undrained_bytes
+from relay.spool import orphaned_spools, worker_spool
 
 __all__ = ["STARTUP_FAILURE", "Supervisor", "worker_settings"]
 
@@ -71,7 +71,7 @@ def worker_settings(settings: Settings, index: int) -> Settings:
     """Worker ``index``'s settings: its own spool directory and share of ``spool.max_bytes``."""
     spool = settings.spool
     share = spool.max_bytes // settings.server.workers
-    own = {"path": spool.path / f"worker-{index}", "max_bytes": share}
+    own = {"path": worker_spool(spool.path, index), "max_bytes": share}
     return settings.model_copy(update={"spool": spool.model_copy(update=own)})
 
 
@@ -297,20 +297,6 @@ class Supervisor:
                 "worker and be published again; set dedup.redis_url to share dedup",
                 extra={"workers": len(self.slots)},
             )
-        spool = self.settings.spool
-        if not spool.enabled:
-            return
-        stranded = [spool.path] if undrained_bytes(spool.path) else []
-        for path in sorted(spool.path.glob("worker-*")):
-            number = path.name.removeprefix("worker-")
-            if number.isdigit() and int(number) >= len(self.slots) and undrained_bytes(path):
-                stranded.append(path)
-        if stranded:
-            logger.error(
-                "spool directories hold deliveries that no worker of this configuration drains; "
-                "run relay once with the server.workers they were written with to drain them",
-                extra={"directories": [str(p) for p in stranded]},
-            )
 
 
 def _metrics_dir() -> tuple[Path, bool]:
@@ -355,7 +341,13 @@ def _worker_main(start: _WorkerStart) -> None:
 
 
 async def _serve(start: _WorkerStart) -> int:
-    app = RelayApp(worker_settings(start.settings, start.index))
+    settings = start.settings
+    adopt = (
+        orphaned_spools(settings.spool.path, settings.server.workers, start.index)
+        if settings.spool.enabled
+        else []
+    )
+    app = RelayApp(worker_settings(settings, start.index), adopt=adopt)
     if start.restarted:
         app.metrics.worker_restarts.inc()
 

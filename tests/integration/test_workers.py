@@ -7,6 +7,7 @@ count and time; every process is ended by its PID.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -23,7 +24,8 @@ from _relay_process import RelayProcess, relay_config
 from prometheus_client.parser import text_string_to_metric_families
 
 from relay.embedded import EmbeddedBroker
-from relay.spool import undrained_bytes
+from relay.publisher import Record
+from relay.spool import Spool, undrained_bytes
 
 pytestmark = pytest.mark.integration
 
@@ -215,3 +217,61 @@ def test_a_killed_worker_is_restarted_and_drains_its_own_spool(
     assert _counter(metrics, "relay_worker_restarts_total") == 1
     assert _counter(metrics, "relay_spool_drained_total") >= result.counts()[202]
     assert code == 0
+
+
+def _spool_left_by_an_earlier_run(path: Path, topic: str, ids: list[str]) -> None:
+    """Write ``ids`` as undrained raw records into ``path``, as a stopped relay leaves them."""
+
+    async def write() -> None:
+        spool = Spool(path, max_bytes=1 << 24)
+        await spool.open()
+        for delivery in ids:
+            headers = (("relay-delivery-id", delivery.encode()),)
+            await spool.append([Record(topic, f"shop:{delivery}".encode(), b"{}", headers)])
+        await spool.aclose()
+
+    asyncio.run(write())
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_spools_left_by_another_worker_count_are_taken_over_and_drained(
+    kafka_bootstrap: str, tmp_path: Path, topic_prefix: str, workers: int
+) -> None:
+    """Four workers' spools (and a single relay's) drain into the workers of this count."""
+    spool = tmp_path / "spool"
+    raw = f"{topic_prefix}.raw"
+    left: dict[Path, list[str]] = {
+        spool / f"worker-{n}": [f"w{n}-{i}" for i in range(30)] for n in range(4)
+    }
+    if workers > 1:
+        left[spool] = [f"single-{i}" for i in range(30)]  # a single relay's spool is the root
+    for path, ids in left.items():
+        _spool_left_by_an_earlier_run(path, raw, ids)
+    config = relay_config(kafka_bootstrap, topic_prefix, spool)
+    config["server"] = {"workers": workers}
+    relay = RelayProcess(tmp_path, config, ENV)
+    relay.start()
+    try:
+        expected = {delivery for ids in left.values() for delivery in ids}
+        found = collect_header_values(
+            kafka_bootstrap, raw, "relay-delivery-id", expected=expected, timeout=60
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(undrained_bytes(p) for p in left):
+            time.sleep(0.2)
+        lines = _lines(relay)
+        after = run_load([relay.base_url], _webhooks(50), concurrency=8)
+    finally:
+        relay.stop()
+    assert expected <= set(found)
+    assert all(undrained_bytes(path) == 0 for path in left)
+    took = {
+        Path(line["directory"]): line.get("worker")
+        for line in lines
+        if line.get("event", "").startswith("took over the deliveries")
+    }
+    own = {spool / f"worker-{n}" for n in range(workers)} if workers > 1 else set()
+    assert set(took) == set(left) - own
+    if workers == 2:  # worker i of 2 takes worker-n with n % 2 == i; worker 0 the root
+        assert took == {spool: 0, spool / "worker-2": 0, spool / "worker-3": 1}
+    assert after.counts() == {200: 50}

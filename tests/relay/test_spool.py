@@ -13,7 +13,15 @@ from relay.drainer import SpoolDrainer
 from relay.errors import ConfigError, PublishError, SpoolFullError
 from relay.metrics import RelayMetrics
 from relay.publisher import Record
-from relay.spool import Spool, decode_records, encode_records
+from relay.spool import (
+    Entry,
+    Spool,
+    adopt,
+    decode_records,
+    encode_records,
+    orphaned_spools,
+    undrained_bytes,
+)
 
 
 def _records(n: int, size: int = 10) -> list[Record]:
@@ -217,3 +225,97 @@ async def test_a_second_owner_of_the_directory_is_refused(tmp_path: Path) -> Non
     await other.open()  # the lock went with the first spool's close
     assert len(other.read(10)) == 1
     await other.aclose()
+
+
+async def _spooled(path: Path, keys: range, max_bytes: int = 1 << 20) -> None:
+    """Leave entries in ``path`` as a relay that stopped with them undrained would."""
+    spool = Spool(path, max_bytes=max_bytes, segment_bytes=4096)
+    await spool.open()
+    for n in keys:
+        await spool.append(_records(n, 300))
+    await spool.aclose()
+
+
+def _keys(entries: Sequence[Entry]) -> list[bytes | None]:
+    return [entry.records[0].key for entry in entries]
+
+
+@pytest.mark.anyio
+async def test_append_many_is_in_order_and_all_or_none(tmp_path: Path) -> None:
+    """Several webhooks in one call: one entry each, in order; no room for all, none written."""
+    spool = Spool(tmp_path, max_bytes=2000)
+    await spool.open()
+    await spool.append_many([_records(n, 300) for n in range(3)])
+    assert _keys(spool.read(10)) == [b"src:0", b"src:1", b"src:2"]
+    before = spool.depth_bytes()
+    with pytest.raises(SpoolFullError):
+        await spool.append_many([_records(n, 300) for n in range(3, 6)])
+    assert spool.depth_bytes() == before
+    assert len(spool.read(10)) == 3
+    await spool.aclose()
+
+
+def test_orphaned_spools_give_each_directory_one_taker(tmp_path: Path) -> None:
+    """Worker i of N takes worker-n for n >= N, n % N == i; worker 0 the single relay's."""
+    for n in range(6):
+        asyncio.run(_spooled(tmp_path / f"worker-{n}", range(n, n + 1)))
+    asyncio.run(_spooled(tmp_path, range(9, 10)))  # a single relay's spool is the root itself
+    (tmp_path / "worker-6").mkdir()  # empty: nothing to take over
+    (tmp_path / "worker-old").mkdir()
+    two = [orphaned_spools(tmp_path, 2, index) for index in (0, 1)]
+    assert two == [
+        [tmp_path, tmp_path / "worker-2", tmp_path / "worker-4"],
+        [tmp_path / "worker-3", tmp_path / "worker-5"],
+    ]
+    assert orphaned_spools(tmp_path, 6, 5) == []
+    assert orphaned_spools(tmp_path, 4, 1) == [tmp_path / "worker-5"]
+    assert orphaned_spools(tmp_path, 1, None) == [tmp_path / f"worker-{n}" for n in range(6)]
+
+
+@pytest.mark.anyio
+async def test_adopt_moves_an_orphan_behind_what_the_spool_holds(tmp_path: Path) -> None:
+    """Oldest first, after the spool's own entries; the orphan is left drained."""
+    orphan = tmp_path / "worker-3"
+    await _spooled(orphan, range(100, 140))
+    own = Spool(tmp_path / "worker-1", max_bytes=1 << 20)
+    await own.open()
+    await own.append(_records(1, 300))
+    assert await adopt(own, orphan, batch_entries=16) == 40
+    assert _keys(own.read(100)) == [b"src:1"] + [f"src:{n}".encode() for n in range(100, 140)]
+    await own.aclose()
+    assert undrained_bytes(orphan) == 0
+
+
+@pytest.mark.anyio
+async def test_adopt_into_a_full_spool_keeps_what_it_could_not_move(tmp_path: Path) -> None:
+    """Batches that fit move; the rest stays in the orphan, for a later start."""
+    orphan = tmp_path / "worker-2"
+    await _spooled(orphan, range(10))
+    own = Spool(tmp_path / "worker-0", max_bytes=2000)
+    await own.open()
+    with pytest.raises(SpoolFullError):
+        await adopt(own, orphan, batch_entries=2)
+    moved = own.read(100)
+    await own.aclose()
+    assert len(moved) == 4  # two batches of two fit in 2,000 bytes
+    left = Spool(orphan, max_bytes=1 << 20)
+    await left.open()
+    assert _keys(left.read(100)) == [f"src:{n}".encode() for n in range(4, 10)]
+    await left.aclose()
+
+
+@pytest.mark.anyio
+async def test_adopt_refuses_a_directory_another_relay_holds(tmp_path: Path) -> None:
+    """A spool still open elsewhere is not touched."""
+    orphan = tmp_path / "worker-2"
+    await _spooled(orphan, range(3))
+    holder = Spool(orphan, max_bytes=1 << 20)
+    await holder.open()
+    own = Spool(tmp_path / "worker-0", max_bytes=1 << 20)
+    await own.open()
+    with pytest.raises(ConfigError, match="in use by another relay process"):
+        await adopt(own, orphan)
+    assert not own.pending()
+    await own.aclose()
+    assert len(holder.read(10)) == 3
+    await holder.aclose()
