@@ -68,7 +68,8 @@ def serve(config_path: Path | None, workers: int | None) -> None:
     the producer is flushed, exit code 0. With --workers N (N > 1) one supervisor process
     binds the port and runs N workers, each with its own Kafka producer, dedup cache and
     spool directory (spool.path/worker-<n>); a worker that dies is restarted, and SIGTERM
-    drains every worker before the supervisor exits. Exit code 3: the receiver could not start.
+    drains every worker before the supervisor exits. What another worker count left spooled
+    is taken over at start and drained first. Exit code 3: the receiver could not start.
     """
     if workers is not None:  # the flag wins over the environment, which wins over the file
         os.environ["RELAY_SERVER__WORKERS"] = str(workers)
