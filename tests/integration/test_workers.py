@@ -252,13 +252,15 @@ def test_spools_left_by_another_worker_count_are_taken_over_and_drained(
     relay = RelayProcess(tmp_path, config, ENV)
     relay.start()
     try:
+        # drained first: a spooling relay is ready before Kafka is, and the raw topic (which
+        # the read-back needs to exist) only once the producer has connected
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and any(undrained_bytes(p) for p in left):
+            time.sleep(0.2)
         expected = {delivery for ids in left.values() for delivery in ids}
         found = collect_header_values(
             kafka_bootstrap, raw, "relay-delivery-id", expected=expected, timeout=60
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and any(undrained_bytes(p) for p in left):
-            time.sleep(0.2)
         lines = _lines(relay)
         after = run_load([relay.base_url], _webhooks(50), concurrency=8)
     finally:
