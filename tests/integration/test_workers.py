@@ -257,12 +257,18 @@ def test_spools_left_by_another_worker_count_are_taken_over_and_drained(
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and any(undrained_bytes(p) for p in left):
             time.sleep(0.2)
+        # new webhooks after the drain: they also put batches behind the drained ones, which
+        # Tansu's memory storage may hide behind an under-reported high watermark otherwise
+        after = run_load([relay.base_url], _webhooks(50), concurrency=8)
         expected = {delivery for ids in left.values() for delivery in ids}
         found = collect_header_values(
-            kafka_bootstrap, raw, "relay-delivery-id", expected=expected, timeout=60
+            kafka_bootstrap,
+            raw,
+            "relay-delivery-id",
+            expected=expected | after.acknowledged(),
+            timeout=60,
         )
         lines = _lines(relay)
-        after = run_load([relay.base_url], _webhooks(50), concurrency=8)
     finally:
         relay.stop()
     assert expected <= set(found)
@@ -276,4 +282,7 @@ def test_spools_left_by_another_worker_count_are_taken_over_and_drained(
     assert set(took) == set(left) - own
     if workers == 2:  # worker i of 2 takes worker-n with n % 2 == i; worker 0 the root
         assert took == {spool: 0, spool / "worker-2": 0, spool / "worker-3": 1}
-    assert after.counts() == {200: 50}
+    # right after the drain Kafka may be slower than spool.kafka_timeout_seconds: 202 (spooled,
+    # then drained, and read back above) is as good an answer as 200
+    assert sum(after.counts()[status] for status in (200, 202)) == 50, after.counts()
+    assert after.acknowledged() <= set(found)
