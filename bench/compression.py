@@ -20,16 +20,14 @@ import sys
 import timeit
 from collections.abc import Callable
 
-import orjson
+from pipeline import order_body
 
 SIZES = (2_000, 4_000, 5_000, 7_239, 9_000, 16_000, 32_000)
 FIXED_MALLOC = {"MALLOC_MMAP_THRESHOLD_": str(32 << 20), "MALLOC_TRIM_THRESHOLD_": str(64 << 20)}
 
 
 def _timings(encode: Callable[[bytes], bytes], calls: int, repeats: int) -> dict[int, float]:
-    from relay.signing import sample_body  # noqa: PLC0415 (the child imports it too)
-
-    text = orjson.dumps(orjson.loads(sample_body("shopify", "orders/create"))) * 10
+    text = order_body() * 10
     timings = {}
     for size in SIZES:
         payload = text[:size]

@@ -18,13 +18,11 @@ way, right before this tree, and prints the ratio.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,32 +31,17 @@ ROOT = Path(__file__).resolve().parent.parent
 def _child(tree: Path, bootstrap: str, webhooks: int, concurrency: int) -> None:
     """Run the pipeline with the code of ``tree`` (under valgrind, started by ``_count``)."""
     sys.path.insert(0, str(tree))
-    import orjson  # noqa: PLC0415 (after the tree's path is set)
     import pipeline  # noqa: PLC0415 (bench/pipeline.py, importing the tree's relay)
     import uvloop  # noqa: PLC0415
 
     from relay import server  # noqa: PLC0415
-    from relay.config import Settings  # noqa: PLC0415
-    from relay.signing import sample_body  # noqa: PLC0415
 
-    body = orjson.dumps(orjson.loads(sample_body("shopify", "orders/create")))
-    os.environ["BENCH_SECRET"] = pipeline.SECRET
-    settings = Settings.model_validate(
-        {
-            "kafka": {
-                "bootstrap_servers": bootstrap,
-                "topic_prefix": f"cg{uuid.uuid4().hex[:6]}",
-                "enable_idempotence": False,
-                # ~50x slower under valgrind: no webhook may time out into a 503
-                "publish_timeout_seconds": 300,
-                "request_timeout_ms": 300_000,
-            },
-            "sources": [{"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}],
-            "log_level": "WARNING",
-        }
-    )
+    # ~50x slower under valgrind: no webhook may time out into a 503
+    timeouts = {"publish_timeout_seconds": 300, "request_timeout_ms": 300_000}
+    settings = pipeline.bench_settings(bootstrap, "cg", **timeouts)
     if hasattr(server, "tune_gc"):  # as relay serve does, in trees that have it
         server.tune_gc(settings.gc)
+    body = pipeline.order_body()
     uvloop.run(pipeline._pipeline(settings, body, webhooks, concurrency))  # noqa: SLF001
 
 

@@ -54,6 +54,28 @@ def _headers(body: bytes, delivery: str) -> list[tuple[bytes, bytes]]:
     ]
 
 
+def order_body() -> bytes:
+    """The Shopify ``orders/create`` sample, compacted: the body the in-process benches use."""
+    return orjson.dumps(orjson.loads(sample_body("shopify", "orders/create")))
+
+
+def bench_settings(bootstrap: str, prefix: str, **kafka: object) -> Settings:
+    """One Shopify source ``bench`` signed with ``SECRET``, publishing to ``bootstrap``."""
+    os.environ["BENCH_SECRET"] = SECRET
+    return Settings.model_validate(
+        {
+            "kafka": {
+                "bootstrap_servers": bootstrap,
+                "topic_prefix": f"{prefix}{uuid.uuid4().hex[:6]}",
+                "enable_idempotence": False,
+                **kafka,
+            },
+            "sources": [{"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}],
+            "log_level": "WARNING",
+        }
+    )
+
+
 async def _post(app: RelayApp, body: bytes, delivery: str) -> int:
     scope = {
         "type": "http",
@@ -153,24 +175,11 @@ def main() -> None:
     args = parser.parse_args()
     pin_self = ["taskset", "-p", "-c", str(args.cpu), str(os.getpid())]
     subprocess.run(pin_self, capture_output=True, check=False)
-    body = orjson.dumps(orjson.loads(sample_body("shopify", "orders/create")))
-    os.environ["BENCH_SECRET"] = SECRET
+    body = order_body()
     with EmbeddedBroker() as broker:
         pin = ["taskset", "-p", "-c", str(args.broker_cpu), str(broker.pid)]
         subprocess.run(pin, capture_output=True, check=False)
-        settings = Settings.model_validate(
-            {
-                "kafka": {
-                    "bootstrap_servers": broker.bootstrap_servers,
-                    "topic_prefix": f"pipe{uuid.uuid4().hex[:6]}",
-                    "enable_idempotence": False,
-                },
-                "sources": [
-                    {"id": "bench", "platform": "shopify", "secrets": ["env:BENCH_SECRET"]}
-                ],
-                "log_level": "WARNING",
-            }
-        )
+        settings = bench_settings(broker.bootstrap_servers, "pipe")
         import uvloop  # noqa: PLC0415 (as relay serve runs)
 
         per_webhook = uvloop.run(_pipeline(settings, body, args.webhooks, args.concurrency))

@@ -149,9 +149,7 @@ class RelayApp:
         self.keys = KeyStore()
         self.sources = build_sources(settings, self.keys)
         spool = settings.spool
-        if adopt is None:
-            adopt = orphaned_spools(spool.path, 1, None) if spool.enabled else []
-        self._adopt = list(adopt)
+        self._adopt = None if adopt is None else list(adopt)
         self.spool = (
             Spool(spool.path, max_bytes=spool.max_bytes, segment_bytes=spool.segment_bytes)
             if spool.enabled
@@ -231,7 +229,10 @@ class RelayApp:
             # With a spool, start even while Kafka is down: webhooks spool until it is back,
             # and whatever an earlier run spooled drains before new webhooks publish directly.
             await self.spool.open()
-            for path in self._adopt:  # before any webhook: new ones then queue behind them
+            adopt = self._adopt
+            if adopt is None:  # a single relay's: every <spool.path>/worker-<n>
+                adopt = orphaned_spools(self.spool.path, 1, None)
+            for path in adopt:  # before any webhook: new ones then queue behind them
                 await self._take_over(self.spool, path)
             self.metrics.spool_corrupt_bytes.inc(self.spool.corrupt_bytes)
             self.metrics.track(self.metrics.spool_bytes, self.spool.depth_bytes)

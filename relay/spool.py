@@ -445,7 +445,7 @@ class Spool:
 async def adopt(spool: Spool, path: Path, *, batch_entries: int = 256) -> int:
     """Move what the spool directory ``path`` holds into ``spool``, oldest first.
 
-    For a directory another worker count left (``relay.workers.orphaned_spools``). Each batch
+    For a directory another worker count left (``orphaned_spools``). Each batch
     is fsync'd in ``spool`` before it is acknowledged in ``path``: a crash in between leaves
     it in both, so it is published twice (consumers drop the copy by event id), never lost.
     Returns the entries moved; raises ``SpoolFullError`` when ``spool`` has no room for the
@@ -465,9 +465,12 @@ async def adopt(spool: Spool, path: Path, *, batch_entries: int = 256) -> int:
     return moved
 
 
+_WORKER_PREFIX = "worker-"
+
+
 def worker_spool(root: Path, index: int) -> Path:
     """Worker ``index``'s own spool directory under ``spool.path`` (``server.workers`` > 1)."""
-    return root / f"worker-{index}"
+    return root / f"{_WORKER_PREFIX}{index}"
 
 
 def orphaned_spools(root: Path, workers: int, index: int | None) -> list[Path]:
@@ -481,8 +484,8 @@ def orphaned_spools(root: Path, workers: int, index: int | None) -> list[Path]:
     """
     found = [root] if index == 0 and undrained_bytes(root) else []
     numbered = []
-    for path in root.glob("worker-*"):
-        suffix = path.name.removeprefix("worker-")
+    for path in root.glob(f"{_WORKER_PREFIX}*"):
+        suffix = path.name.removeprefix(_WORKER_PREFIX)
         if suffix.isdigit():
             numbered.append((int(suffix), path))
     for number, path in sorted(numbered):
