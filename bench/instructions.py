@@ -25,6 +25,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from trees import extract
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -101,11 +103,7 @@ def main() -> None:
     with EmbeddedBroker() as broker, tempfile.TemporaryDirectory() as base:
         trees: list[tuple[str, Path]] = []
         if args.baseline:
-            archive = subprocess.run(
-                ["git", "-C", str(ROOT), "archive", args.baseline], check=True, capture_output=True
-            )
-            subprocess.run(["tar", "-x", "-C", base], input=archive.stdout, check=True)
-            trees.append((args.baseline, Path(base)))
+            trees.append((args.baseline, extract(args.baseline, Path(base))))
         trees.append(("this tree", ROOT))
         counts = {
             name: _per_webhook(tree, broker.bootstrap_servers, sizes, args.concurrency)

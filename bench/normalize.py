@@ -48,6 +48,7 @@ sys.path[:0] = [str(TREE), str(TREE / "tests" / "normalizers"), str(TREE / "test
 import orjson  # noqa: E402
 from conftest import build_delivery  # noqa: E402
 from test_samples import SAMPLES, sample_delivery  # noqa: E402
+from trees import extract  # noqa: E402
 
 from normalizers import NORMALIZERS  # noqa: E402
 from verifiers import Verified  # noqa: E402
@@ -138,14 +139,11 @@ def run_tree(tree: Path, cases: list[str], calls: int) -> dict[str, dict[str, fl
 def compare(ref: str, cases: list[str], calls: int, repeats: int) -> None:
     """Print before (``ref``) and after (this tree) figures, measured alternately."""
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True
-        )
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        base = extract(ref, Path(tmp))
         before: list[dict[str, dict[str, float]]] = []
         after: list[dict[str, dict[str, float]]] = []
         for _ in range(repeats):
-            before.append(run_tree(Path(tmp), cases, calls))
+            before.append(run_tree(base, cases, calls))
             after.append(run_tree(ROOT, cases, calls))
     print(f"fastest call of {repeats} alternating runs x {calls} calls, microseconds")
     print(f"before = {ref}, after = this tree\n")

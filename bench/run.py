@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _kafka import collect_header_values  # noqa: E402
 from profile_summary import summarize  # noqa: E402
+from trees import extract  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
 from relay.signing import sample_body  # noqa: E402
@@ -114,9 +115,10 @@ def _wait_http(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{url} not up")
 
 
-def _start(cmd: list[str], cpu: str, log: Path) -> subprocess.Popen[bytes]:
+def _start(cmd: list[str], cpu: str, log: Path, cwd: Path | None = None) -> subprocess.Popen[bytes]:
+    # `python -m relay` imports relay from the working directory first
     return subprocess.Popen(
-        ["taskset", "-c", str(cpu), *cmd], stdout=log.open("wb"), stderr=subprocess.STDOUT
+        ["taskset", "-c", str(cpu), *cmd], stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=cwd
     )
 
 
@@ -148,12 +150,13 @@ def start_relay(
     cpu: str,
     server: dict[str, object],
     log_level: str = "WARNING",
+    tree: Path | None = None,
     **sections: object,
 ) -> subprocess.Popen[bytes]:
     """Start `relay serve` pinned to ``cpu`` with the bench's Shopify source (log: relay.log).
 
     ``sections`` are merged into the config key by key (``kafka={"linger_ms": 5}`` keeps the
-    bench's bootstrap servers).
+    bench's bootstrap servers). ``tree``: a source tree of relay to run instead of this one.
     """
     config: dict[str, object] = {
         "server": server,
@@ -174,7 +177,7 @@ def start_relay(
     (tmp / "relay.yaml").write_text(yaml.safe_dump(config))
     os.environ["BENCH_SECRET"] = SECRET
     cmd = [sys.executable, "-m", "relay", "serve", "--config", str(tmp / "relay.yaml")]
-    return _start(cmd, cpu, tmp / "relay.log")
+    return _start(cmd, cpu, tmp / "relay.log", cwd=tree)
 
 
 def read_back(bootstrap: str, prefix: str, accepted: int) -> int:
@@ -209,18 +212,24 @@ def _measure(
     args: argparse.Namespace,
     tmp: Path,
     signature: str,
+    run: int,
 ) -> Result:
-    """One wrk run against the server ``pid`` at ``url``, with its CPU per request."""
+    """One wrk run against the server ``pid`` at ``url``, with its CPU per request.
+
+    ``run`` numbers the wrk runs (-1: the warm-up, ``--warmup`` seconds long): each run's
+    delivery ids are new to every relay.
+    """
     env = {
         "BENCH_BODY": str(tmp / "body.json"),
         "BENCH_HMAC": signature,
-        "BENCH_RUN": f"{name}-{connections}",
+        "BENCH_RUN": f"{name}-{connections}-{run}",
     }
     cpu_before = _cpu_seconds(pid)
     profiler = None
-    if name == "relay" and args.profile is not None:
+    if name == "relay" and args.profile is not None and run >= 0:
         profiler = _profile(pid, args, connections)
-    result = _wrk(name, url, connections, args.duration, args.load_cpu, env)
+    duration = args.warmup if run < 0 else args.duration
+    result = _wrk(name, url, connections, duration, args.load_cpu, env)
     result.cpu_us = 1e6 * (_cpu_seconds(pid) - cpu_before) / max(1, result.requests)
     if profiler is not None:
         profiler.wait()
@@ -238,8 +247,12 @@ def _wait_workers(log: Path, workers: int, timeout: float = 60.0) -> None:
 def _start_relays(
     args: argparse.Namespace, tmp: Path, bootstrap: str, prefix: str
 ) -> list[tuple[str, subprocess.Popen[bytes], str]]:
-    """Start `relay` and each --compare variant: name, process and webhook URL of each."""
+    """Start `relay`, each --compare variant and the --baseline: name, process, webhook URL."""
     variants: dict[str, dict[str, object]] = {"relay": {}, **dict(args.compare)}
+    trees: dict[str, Path] = {}
+    if args.baseline:
+        variants["relay-base"] = {}
+        trees["relay-base"] = extract(args.baseline, tmp / "base-tree")
     # With workers, INFO shows the supervisor's "worker serving" lines waited for.
     level = "WARNING" if args.workers == 1 else "INFO"
     started = []
@@ -248,7 +261,14 @@ def _start_relays(
         run_dir = tmp / name
         run_dir.mkdir()
         process = start_relay(
-            run_dir, bootstrap, prefix, args.cpu, server, log_level=level, **sections
+            run_dir,
+            bootstrap,
+            prefix,
+            args.cpu,
+            server,
+            log_level=level,
+            tree=trees.get(name),
+            **sections,
         )
         started.append((name, process, f"http://127.0.0.1:{server['port']}/webhooks/bench"))
     return started
@@ -270,6 +290,24 @@ def main() -> None:
         metavar="NAME=YAML",
         help="also run relay with these config sections changed, as setup relay-NAME, in the "
         "same run: --compare 'pygc={gc: {thresholds: null, freeze: false}}' (repeatable)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="also run git revision REV of relay (extracted to a temporary folder) as setup "
+        "relay-base, in the same run",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=3,
+        help="seconds of load on every server before the measured runs (0: none)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure every setup this many times, alternating (one row per round)",
     )
     parser.add_argument(
         "--profile",
@@ -304,11 +342,15 @@ def main() -> None:
             for name in servers.keys() - {"bare-asgi"}:
                 _wait_http(targets[name].replace("/webhooks/bench", "/readyz"))
                 _wait_workers(tmp / name / "relay.log", args.workers)
-            for connections in args.connections:
+            runs = [c for _ in range(args.rounds) for c in args.connections]
+            if args.warmup:  # run -1: not reported, but its 2xx are read back too
+                runs.insert(0, max(args.connections))
+            for run, connections in enumerate(runs, start=-1 if args.warmup else 0):
                 for name, url in targets.items():
                     pid = servers[name].pid
-                    result = _measure(name, url, pid, connections, args, tmp, signature)
-                    results.append(result)
+                    result = _measure(name, url, pid, connections, args, tmp, signature, run)
+                    if run >= 0:
+                        results.append(result)
                     if name != "bare-asgi":
                         accepted_total += result.requests - result.errors
         finally:
@@ -347,8 +389,11 @@ def _report(
         "cpu ratio",
     )
     print("{:<10} {:>5} {:>9} {:>8} {:>8} {:>7} {:>6} {:>7} {:>9}".format(*header))
+    bares: dict[int, Result] = {}
     for r in results:
-        bare = next(b for b in results if b.name == "bare-asgi" and b.connections == r.connections)
+        if r.name == "bare-asgi":  # each row against the bare ASGI run of its own round
+            bares[r.connections] = r
+        bare = bares[r.connections]
         print(
             f"{r.name:<10} {r.connections:>5} {r.rps:>9.0f} {r.p50_ms:>8.2f} "
             f"{r.p99_ms:>8.2f} {r.errors:>7} {r.rps / bare.rps:>6.2f} {r.cpu_us:>7.0f} "

@@ -80,6 +80,9 @@ def uvicorn_config(app: RelayApp) -> uvicorn.Config:
         lifespan="on",
         log_config=None,
         access_log=server.access_log,
+        # The client address behind a proxy (X-Forwarded-For) matters to the access log only:
+        # without it, uvicorn's middleware would rewrite every request's scope for nothing.
+        proxy_headers=server.access_log,
         # Headroom above the receiver's own limit (503 + Retry-After) for probes and metrics.
         limit_concurrency=server.max_concurrent_requests + 64,
         timeout_graceful_shutdown=server.shutdown_timeout_seconds,

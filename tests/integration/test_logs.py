@@ -17,6 +17,7 @@ pytestmark = pytest.mark.integration
 
 SECRET = "logs-shopify-secret-value"
 FORGED_SECRET = "logs-forged-secret-value"
+CLIENT = "203.0.113.7"  # TEST-NET-3: the client a proxy in front of relay names
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +49,7 @@ def run(
             ("malformed", b'{"id": "not-an-order", "email": "mallory@example.com"', SECRET, 200),
         ):
             headers = sign("shopify", content, Secret(secret), "orders/create", datetime.now(UTC))
+            headers["X-Forwarded-For"] = CLIENT  # from 127.0.0.1, a proxy trusted by default
             assert httpx.post(url, content=content, headers=headers).status_code == status
             sent[case] = headers
         assert relay.terminate() == 0
@@ -97,6 +99,9 @@ def test_lines_about_a_delivery_carry_source_platform_and_delivery_id(
     assert "delivery_id" not in rejected  # unproven until the signature verifies
     access = [line for line in lines if line["logger"] == "uvicorn.access"]
     assert {line.get("delivery_id") for line in access} == {valid_id, malformed_id, None}
+    webhooks = [line for line in access if "/webhooks/" in line["event"]]
+    assert len(webhooks) == 3
+    assert all(line["event"].startswith(f"{CLIENT}:") for line in webhooks), webhooks
 
 
 def test_no_secret_signature_or_body_in_the_logs(
