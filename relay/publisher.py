@@ -30,6 +30,7 @@ from murmurhash2 import murmurhash2
 
 from relay import _zstd
 from relay.config import KafkaSettings
+from relay.deadlines import Deadlines
 from relay.errors import PublishError
 from relay.secrets import resolve_secret
 
@@ -133,6 +134,7 @@ class KafkaPublisher:
         self._connecting: asyncio.Task[None] | None = None
         self._queues: dict[tuple[str, int], _PartitionQueue] = {}
         self._partitioner = DefaultPartitioner()
+        self._deadlines = Deadlines()
 
     async def start(self, topics: Iterable[str] = (), *, background: bool = False) -> None:
         """Connect (retrying up to ``connect_timeout_seconds``) and ensure ``topics`` exist.
@@ -220,8 +222,8 @@ class KafkaPublisher:
         timeout = max_wait or self._settings.publish_timeout_seconds
         loop = asyncio.get_running_loop()
         waiter = _Waiter(loop.create_future(), len(records))
-        # a timer on the waiter, not asyncio.timeout: this runs for every webhook
-        expiry = loop.call_later(timeout, waiter.expire)
+        # one dict entry, not asyncio.timeout or a timer each: this runs for every webhook
+        expiry = self._deadlines.add(loop, timeout, waiter.expire)
         try:
             for record in records:
                 partition = await self._partition(producer, record, timeout)
@@ -234,7 +236,7 @@ class KafkaPublisher:
             self._ready = False
             raise PublishError(exc.__class__.__name__) from exc
         finally:
-            expiry.cancel()
+            self._deadlines.discard(expiry)
             if not waiter.future.done():  # left early: later outcomes have no one to tell
                 waiter.future.cancel()
 

@@ -33,6 +33,7 @@ from datetime import datetime
 from starlette.types import Receive, Scope, Send
 
 from normalizers import CanonicalEvent, NormalizationError, Normalizer
+from relay.deadlines import Deadlines
 from relay.dedup import Dedup
 from relay.errors import DedupBusyError, PublishError, SpoolFullError
 from relay.keys import KeyFetchError, KeyStore
@@ -90,6 +91,20 @@ class _DisconnectedError(Exception):
     pass
 
 
+class _BodyExpiry:
+    """Cancels the request's task when its body is late, and says that it did."""
+
+    __slots__ = ("fired", "task")
+
+    def __init__(self, task: asyncio.Task[object]) -> None:
+        self.task = task
+        self.fired = False
+
+    def __call__(self) -> None:
+        self.fired = True
+        self.task.cancel()
+
+
 class WebhookReceiver:
     """The ASGI handler for every path under ``/webhooks/``."""
 
@@ -126,6 +141,7 @@ class WebhookReceiver:
         self._publish_timeout = publish_timeout
         self._body_timeout = body_timeout
         self._tracing = tracing
+        self._deadlines = Deadlines()
         self._outcomes = Children(metrics.webhooks)
         self._latency = Children(metrics.request_seconds)
         self._events = Children(metrics.events)
@@ -195,15 +211,24 @@ class WebhookReceiver:
         if sum(len(name) + len(value) for name, value in headers.items()) > self._max_headers:
             await _answer(send, 431, b'{"error":"request header fields too large"}')
             return "too_large"
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover (ASGI servers run each request in a task)
+            raise RuntimeError("a request outside a task")
+        expiry = _BodyExpiry(task)
+        deadline = self._deadlines.add(task.get_loop(), self._body_timeout, expiry)
         try:
-            async with asyncio.timeout(self._body_timeout):
-                body = await self._read_body(headers, receive)
+            body = await self._read_body(headers, receive)
         except _TooLargeError:
             await _answer(send, 413, b'{"error":"payload too large"}')
             return "too_large"
-        except TimeoutError:
+        except asyncio.CancelledError:
+            if not expiry.fired:
+                raise
+            task.uncancel()
             await _answer(send, 408, b'{"error":"request timeout"}', ((b"connection", b"close"),))
             return "timeout"
+        finally:
+            self._deadlines.discard(deadline)
         query = scope.get("query_string", b"")
         return InboundRequest(
             method=str(scope["method"]),
