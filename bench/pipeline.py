@@ -59,6 +59,18 @@ def order_body() -> bytes:
     return orjson.dumps(orjson.loads(sample_body("shopify", "orders/create")))
 
 
+def docs_order_body() -> bytes:
+    """The order of Shopify's REST API docs (bench/samples, 2015), compacted: 2,825 bytes."""
+    fixture = orjson.loads(
+        (Path(__file__).parent / "samples" / "shopify-docs-order.json").read_bytes()
+    )
+    return orjson.dumps(fixture["order"])
+
+
+BODIES = {"orders-create": order_body, "docs-order": docs_order_body}
+"""The Shopify orders the benches can post, by name."""
+
+
 def bench_settings(bootstrap: str, prefix: str, **kafka: object) -> Settings:
     """One Shopify source ``bench`` signed with ``SECRET``, publishing to ``bootstrap``."""
     os.environ["BENCH_SECRET"] = SECRET

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-import orjson
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,13 +37,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _kafka import collect_header_values  # noqa: E402
+from pipeline import BODIES, SECRET  # noqa: E402
 from profile_summary import summarize  # noqa: E402
 from trees import extract  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
-from relay.signing import sample_body  # noqa: E402
-
-SECRET = "bench-secret"  # noqa: S105 (a benchmark-only secret)
 
 
 @dataclass
@@ -274,14 +271,20 @@ def _start_relays(
     return started
 
 
-def main() -> None:
-    """Run the benchmark and print the table."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, nargs="+", default=[64, 4])
     parser.add_argument("--cpu", default="0", help="cores for the servers (taskset list: 0,1)")
     parser.add_argument("--load-cpu", default="1", help="cores for wrk (taskset list)")
     parser.add_argument("--workers", type=int, default=1, help="relay's server.workers")
+    parser.add_argument(
+        "--body",
+        choices=sorted(BODIES),
+        default="orders-create",
+        help="the Shopify order posted: orders-create, the real orders/create webhook sample "
+        "(7,239 bytes compacted); docs-order, the order of Shopify's REST API docs (2,825 bytes)",
+    )
     parser.add_argument(
         "--compare",
         type=_variant,
@@ -315,17 +318,48 @@ def main() -> None:
         metavar="DIR",
         help="record relay under load with py-spy into DIR (needs py-spy) and print its top frames",
     )
-    args = parser.parse_args()
+    return parser
+
+
+def _runs(
+    args: argparse.Namespace,
+    servers: dict[str, subprocess.Popen[bytes]],
+    targets: dict[str, str],
+    tmp: Path,
+    signature: str,
+) -> tuple[list[Result], int]:
+    """The warm-up, then ``--rounds`` x ``--connections`` runs: the results and the 2xx sent."""
+    results: list[Result] = []
+    accepted = 0
+    runs = [c for _ in range(args.rounds) for c in args.connections]
+    if args.warmup:  # run -1: not reported, but its 2xx are read back too
+        runs.insert(0, max(args.connections))
+    relays = [name for name in targets if name != "bare-asgi"]
+    for run, connections in enumerate(runs, start=-1 if args.warmup else 0):
+        # bare ASGI first, then the relays in turns, so that none always runs last (the
+        # broker's memory storage grows with every run)
+        turn = run % len(relays) if run >= 0 else 0
+        for name in ["bare-asgi", *relays[turn:], *relays[:turn]]:
+            pid = servers[name].pid
+            result = _measure(name, targets[name], pid, connections, args, tmp, signature, run)
+            if run >= 0:
+                results.append(result)
+            if name != "bare-asgi":
+                accepted += result.requests - result.errors
+    return results, accepted
+
+
+def main() -> None:
+    """Run the benchmark and print the table."""
+    args = _parser().parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench needs wrk: apt-get install wrk")
 
     tmp = Path(tempfile.mkdtemp(prefix="relay-bench-"))
-    body = orjson.dumps(orjson.loads(sample_body("shopify", "orders/create")))
+    body = BODIES[args.body]()
     (tmp / "body.json").write_bytes(body)
     signature = base64.b64encode(hmac.digest(SECRET.encode(), body, hashlib.sha256)).decode()
     prefix = f"bench{uuid.uuid4().hex[:8]}"
-    results: list[Result] = []
-    accepted_total = 0
 
     with EmbeddedBroker(log_path=tmp / "tansu.log") as broker:
         pin = ["taskset", "-p", "-c", str(args.load_cpu), str(broker.pid)]
@@ -342,17 +376,7 @@ def main() -> None:
             for name in servers.keys() - {"bare-asgi"}:
                 _wait_http(targets[name].replace("/webhooks/bench", "/readyz"))
                 _wait_workers(tmp / name / "relay.log", args.workers)
-            runs = [c for _ in range(args.rounds) for c in args.connections]
-            if args.warmup:  # run -1: not reported, but its 2xx are read back too
-                runs.insert(0, max(args.connections))
-            for run, connections in enumerate(runs, start=-1 if args.warmup else 0):
-                for name, url in targets.items():
-                    pid = servers[name].pid
-                    result = _measure(name, url, pid, connections, args, tmp, signature, run)
-                    if run >= 0:
-                        results.append(result)
-                    if name != "bare-asgi":
-                        accepted_total += result.requests - result.errors
+            results, accepted_total = _runs(args, servers, targets, tmp, signature)
         finally:
             for process in servers.values():
                 _stop(process)
@@ -373,7 +397,7 @@ def _report(
     prefix: str,
 ) -> None:
     print(
-        f"\nbody: Shopify orders/create sample, {body_size} bytes compact; "
+        f"\nbody: {args.body}, {body_size} bytes compact; "
         f"{args.duration}s per run; servers on cpu {args.cpu}, wrk on cpu {args.load_cpu}; "
         f"relay workers: {args.workers}"
     )
