@@ -129,6 +129,7 @@ class KafkaPublisher:
     def __init__(self, settings: KafkaSettings) -> None:
         self._settings = settings
         self._producer: AIOKafkaProducer | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._ready_checked_at = 0.0
         self._ready = False
         self._connecting: asyncio.Task[None] | None = None
@@ -179,6 +180,7 @@ class KafkaPublisher:
                 logger.warning("kafka not reachable yet, retrying", extra={"error": str(exc)})
                 await asyncio.sleep(1.0)
         self._producer = producer
+        self._loop = asyncio.get_running_loop()  # the producer's: publish runs there
         logger.info("connected to kafka", extra={"kafka": settings.bootstrap_servers})
 
     async def ensure_topics(self, topics: Iterable[str]) -> None:
@@ -212,15 +214,15 @@ class KafkaPublisher:
         handed to the producer may still reach Kafka later; the platform's retry (or the
         spool's drain) then yields a duplicate that consumers drop by event id.
         """
-        producer = self._producer
-        if producer is None:
+        # the loop kept since connecting: asyncio.get_running_loop calls getpid in Python 3.11
+        producer, loop = self._producer, self._loop
+        if producer is None or loop is None:
             raise PublishError("not connected to Kafka")
         if not records:
             return
         for record in records:
             self._check_size(record)
         timeout = max_wait or self._settings.publish_timeout_seconds
-        loop = asyncio.get_running_loop()
         waiter = _Waiter(loop.create_future(), len(records))
         # one dict entry, not asyncio.timeout or a timer each: this runs for every webhook
         expiry = self._deadlines.add(loop, timeout, waiter.expire)

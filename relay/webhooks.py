@@ -142,6 +142,7 @@ class WebhookReceiver:
         self._body_timeout = body_timeout
         self._tracing = tracing
         self._deadlines = Deadlines()
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._outcomes = Children(metrics.webhooks)
         self._latency = Children(metrics.request_seconds)
         self._events = Children(metrics.events)
@@ -211,9 +212,7 @@ class WebhookReceiver:
         if sum(len(name) + len(value) for name, value in headers.items()) > self._max_headers:
             await _answer(send, 431, b'{"error":"request header fields too large"}')
             return "too_large"
-        task = asyncio.current_task()
-        if task is None:  # pragma: no cover (ASGI servers run each request in a task)
-            raise RuntimeError("a request outside a task")
+        task = self._current_task()
         expiry = _BodyExpiry(task)
         deadline = self._deadlines.add(task.get_loop(), self._body_timeout, expiry)
         try:
@@ -239,6 +238,16 @@ class WebhookReceiver:
             source_id=source.id,
             received_at=self._clock(),
         )
+
+    def _current_task(self) -> asyncio.Task[object]:
+        """The request's task, found without ``get_running_loop`` (a ``getpid`` in 3.11)."""
+        task = None if self._loop is None else asyncio.current_task(self._loop)
+        if task is None:  # the first request, or the first on a new loop
+            task = asyncio.current_task()
+            if task is None:  # pragma: no cover (ASGI servers run each request in a task)
+                raise RuntimeError("a request outside a task")
+            self._loop = task.get_loop()
+        return task
 
     async def _verify(self, source: SourceRuntime, request: InboundRequest) -> Verified:
         """Verify; when a public key is not cached, fetch it (pinned hosts only) and retry."""

@@ -12,6 +12,7 @@ from relay.deadlines import Deadlines
 
 @pytest.mark.anyio
 async def test_a_callback_runs_once_its_deadline_passed_and_no_earlier() -> None:
+    """Due after its delay, run once, then forgotten."""
     loop = asyncio.get_running_loop()
     deadlines = Deadlines(resolution=0.01)
     fired: list[float] = []
@@ -27,6 +28,7 @@ async def test_a_callback_runs_once_its_deadline_passed_and_no_earlier() -> None
 
 @pytest.mark.anyio
 async def test_a_discarded_deadline_never_runs_and_the_timer_stops_when_none_is_left() -> None:
+    """Discarding is idempotent; an idle ``Deadlines`` holds no timer until the next add."""
     loop = asyncio.get_running_loop()
     deadlines = Deadlines(resolution=0.01)
     fired: list[str] = []

@@ -365,6 +365,57 @@ async def test_slow_body_is_408(publisher: FakePublisher) -> None:
     assert publisher.published == []
 
 
+def _slow_body_request(receiver: WebhookReceiver) -> list[dict[str, object]]:
+    """Run one request whose body never comes on a new event loop; return what was sent."""
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        await asyncio.sleep(5)
+        return {"type": "http.request", "body": b"{}", "more_body": False}  # pragma: no cover
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/webhooks/src", "headers": []}
+    asyncio.run(receiver(scope, receive, send))  # type: ignore[arg-type]
+    return sent
+
+
+def test_one_receiver_times_bodies_out_on_each_event_loop_it_serves(
+    publisher: FakePublisher,
+) -> None:
+    """The loop and task it keeps from a first request do not stop it on the next loop."""
+    receiver = _receiver(publisher, body_timeout=0.05)
+    assert _slow_body_request(receiver)[0]["status"] == 408
+    assert _slow_body_request(receiver)[0]["status"] == 408
+
+
+@pytest.mark.anyio
+async def test_a_request_cancelled_while_reading_its_body_is_not_answered_408(
+    publisher: FakePublisher,
+) -> None:
+    """Only the body deadline turns a cancellation into 408; a shutdown's cancel propagates."""
+    receiver = _receiver(publisher, body_timeout=5.0)
+    sent: list[dict[str, object]] = []
+    reading = asyncio.Event()
+
+    async def receive() -> dict[str, object]:
+        reading.set()
+        await asyncio.sleep(5)
+        return {"type": "http.request", "body": b"{}", "more_body": False}  # pragma: no cover
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)  # pragma: no cover
+
+    scope = {"type": "http", "method": "POST", "path": "/webhooks/src", "headers": []}
+    task = asyncio.ensure_future(receiver(scope, receive, send))  # type: ignore[arg-type]
+    await reading.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert sent == []
+
+
 @pytest.mark.anyio
 async def test_delivery_busy_on_another_replica_is_503(publisher: FakePublisher) -> None:
     """When another replica is still publishing the same delivery, answer 503 to retry later."""
