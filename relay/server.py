@@ -20,6 +20,7 @@ import uvicorn
 
 from relay.app import RelayApp
 from relay.config import GcSettings
+from relay.http import RelayHttpProtocol
 
 __all__ = ["RelayServer", "run_on_event_loop", "tune_gc", "uvicorn_config"]
 
@@ -90,6 +91,7 @@ def uvicorn_config(app: RelayApp) -> uvicorn.Config:
         server_header=False,
         date_header=False,
         h11_max_incomplete_event_size=server.max_header_bytes,
+        http=RelayHttpProtocol,  # httptools, a response's head and body in one write
     )
 
 
