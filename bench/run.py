@@ -338,7 +338,7 @@ def _runs(
     for run, connections in enumerate(runs, start=-1 if args.warmup else 0):
         # bare ASGI first, then the relays in turns, so that none always runs last (the
         # broker's memory storage grows with every run)
-        turn = run % len(relays) if run >= 0 else 0
+        turn = (run // len(args.connections)) % len(relays) if run >= 0 else 0  # by round
         for name in ["bare-asgi", *relays[turn:], *relays[:turn]]:
             pid = servers[name].pid
             result = _measure(name, targets[name], pid, connections, args, tmp, signature, run)
