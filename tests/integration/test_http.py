@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from _raw_http import read_response
 from _relay_process import RelayProcess, relay_config
 
 from relay.signing import sample_body, sign
@@ -36,26 +37,6 @@ def relay(tmp_path_factory: pytest.TempPathFactory, kafka_bootstrap: str) -> Ite
         process.stop()
 
 
-def _read_response(conn: socket.socket, buffered: bytes = b"") -> tuple[bytes, bytes, bytes]:
-    """One response (head, body) and whatever followed it on the connection."""
-    data = buffered
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        assert chunk, f"closed mid-response after {data!r}"
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    length = next(
-        int(line.split(b":")[1])
-        for line in head.split(b"\r\n")
-        if line.lower().startswith(b"content-length:")
-    )
-    while len(rest) < length:
-        chunk = conn.recv(65536)
-        assert chunk, "closed mid-body"
-        rest += chunk
-    return head, rest[:length], rest[length:]
-
-
 def test_a_client_expecting_100_continue_gets_it_before_it_sends_the_body(relay: int) -> None:
     """The interim answer is not held back waiting for a write that would follow it."""
     body = sample_body("shopify", "orders/create")
@@ -75,7 +56,7 @@ def test_a_client_expecting_100_continue_gets_it_before_it_sends_the_body(relay:
             interim += conn.recv(4096)
         assert interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
         conn.sendall(body)
-        head, answer, _ = _read_response(conn, interim.partition(b"\r\n\r\n")[2])
+        head, answer, _ = read_response(conn, interim.partition(b"\r\n\r\n")[2])
     assert head.startswith(b"HTTP/1.1 200")
     assert answer == b'{"status":"accepted"}'
 
@@ -91,7 +72,7 @@ def test_pipelined_requests_are_answered_in_order_on_one_connection(relay: int) 
         rest = b""
         statuses = []
         for _ in range(3):
-            head, _, rest = _read_response(conn, rest)
+            head, _, rest = read_response(conn, rest)
             statuses.append(head.split(b" ")[1])
     assert statuses == [b"200", b"404", b"200"]
 
@@ -100,7 +81,7 @@ def test_the_answer_to_a_closing_request_arrives_whole_before_the_close(relay: i
     """``Connection: close``: uvicorn closes right after writing; the held bytes go first."""
     with socket.create_connection(("127.0.0.1", relay), timeout=5) as conn:
         conn.sendall(b"GET /metrics HTTP/1.1\r\nHost: relay\r\nConnection: close\r\n\r\n")
-        head, body, rest = _read_response(conn)
+        head, body, rest = read_response(conn)
         assert conn.recv(4096) == b""  # then the server's FIN
     assert head.startswith(b"HTTP/1.1 200")
     assert b"# TYPE relay_webhooks_received_total counter" in body

@@ -7,29 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from _raw_http import read_response
 from _relay_process import RelayProcess, relay_config
 
 pytestmark = pytest.mark.integration
 
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: relay\r\nConnection: keep-alive\r\n\r\n"
-
-
-def _response(conn: socket.socket) -> bytes:
-    """Read one response to a body-less probe: its head and its short body."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(4096)
-        assert chunk, f"closed mid-response after {data!r}"
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = int(
-        next(
-            line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
-        ).split(b":")[1]
-    )
-    while len(body) < length:
-        body += conn.recv(4096)
-    return head
 
 
 def test_an_idle_connection_is_closed_after_the_keepalive_timeout(
@@ -44,7 +27,7 @@ def test_an_idle_connection_is_closed_after_the_keepalive_timeout(
         with socket.create_connection(("127.0.0.1", relay.port), timeout=10) as conn:
             for _ in range(3):  # one connection, several requests: keep-alive holds
                 conn.sendall(REQUEST)
-                assert _response(conn).startswith(b"HTTP/1.1 200")
+                assert read_response(conn)[0].startswith(b"HTTP/1.1 200")
             idle_from = time.monotonic()
             conn.settimeout(4.0)  # under uvicorn's own 5 s: only the setting closes it
             assert conn.recv(4096) == b""  # the server's FIN
