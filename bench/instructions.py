@@ -1,6 +1,7 @@
 """Benchmark: instructions per webhook of relay's in-process pipeline, counted by callgrind.
 
-Usage: ``.venv/bin/python bench/instructions.py [--webhooks 100 500] [--baseline REF]``
+Usage: ``.venv/bin/python bench/instructions.py [--webhooks 100 500] [--baseline REF]
+[--body docs-order]``
 (on demand; needs valgrind, ``apt-get install valgrind``).
 
 On this shared machine a time moves by 2x from one run to the next; an instruction count
@@ -30,7 +31,7 @@ from trees import extract
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _child(tree: Path, bootstrap: str, webhooks: int, concurrency: int) -> None:
+def _child(tree: Path, bootstrap: str, webhooks: int, concurrency: int, body_name: str) -> None:
     """Run the pipeline with the code of ``tree`` (under valgrind, started by ``_count``)."""
     sys.path.insert(0, str(tree))
     import pipeline  # noqa: PLC0415 (bench/pipeline.py, importing the tree's relay)
@@ -43,11 +44,11 @@ def _child(tree: Path, bootstrap: str, webhooks: int, concurrency: int) -> None:
     settings = pipeline.bench_settings(bootstrap, "cg", **timeouts)
     if hasattr(server, "tune_gc"):  # as relay serve does, in trees that have it
         server.tune_gc(settings.gc)
-    body = pipeline.order_body()
+    body = pipeline.BODIES[body_name]()
     uvloop.run(pipeline._pipeline(settings, body, webhooks, concurrency))  # noqa: SLF001
 
 
-def _count(tree: Path, bootstrap: str, webhooks: int, concurrency: int, out: Path) -> int:
+def _count(tree: Path, bootstrap: str, webhooks: int, args: argparse.Namespace, out: Path) -> int:
     """Instructions of one whole run of ``webhooks`` (after 200 of warm-up) with ``tree``."""
     command = [
         "valgrind",
@@ -63,7 +64,9 @@ def _count(tree: Path, bootstrap: str, webhooks: int, concurrency: int, out: Pat
         str(webhooks),
         str(webhooks),
         "--concurrency",
-        str(concurrency),
+        str(args.concurrency),
+        "--body",
+        args.body,
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -74,11 +77,9 @@ def _count(tree: Path, bootstrap: str, webhooks: int, concurrency: int, out: Pat
     return int(totals.group(1))
 
 
-def _per_webhook(tree: Path, bootstrap: str, sizes: list[int], concurrency: int) -> float:
+def _per_webhook(tree: Path, bootstrap: str, sizes: list[int], args: argparse.Namespace) -> float:
     with tempfile.TemporaryDirectory() as tmp:
-        few, many = (
-            _count(tree, bootstrap, n, concurrency, Path(tmp) / f"callgrind.{n}") for n in sizes
-        )
+        few, many = (_count(tree, bootstrap, n, args, Path(tmp) / f"callgrind.{n}") for n in sizes)
     return (many - few) / (sizes[1] - sizes[0])
 
 
@@ -88,11 +89,19 @@ def main() -> None:
     parser.add_argument("--webhooks", type=int, nargs=2, default=[100, 500], metavar="N")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--baseline", metavar="REF", help="also count git revision REF")
+    parser.add_argument(
+        "--body",
+        # pipeline.BODIES' names: importing pipeline up here would import this tree's relay
+        # before a child has put the tree it measures first on sys.path
+        choices=["docs-order", "orders-create"],
+        default="orders-create",
+        help="the Shopify order posted (see run.py --body)",
+    )
     parser.add_argument("--child", metavar="TREE", help=argparse.SUPPRESS)
     parser.add_argument("--bootstrap", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(Path(args.child), args.bootstrap, args.webhooks[0], args.concurrency)
+        _child(Path(args.child), args.bootstrap, args.webhooks[0], args.concurrency, args.body)
         return
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed: apt-get install valgrind")
@@ -106,10 +115,9 @@ def main() -> None:
             trees.append((args.baseline, extract(args.baseline, Path(base))))
         trees.append(("this tree", ROOT))
         counts = {
-            name: _per_webhook(tree, broker.bootstrap_servers, sizes, args.concurrency)
-            for name, tree in trees
+            name: _per_webhook(tree, broker.bootstrap_servers, sizes, args) for name, tree in trees
         }
-    print(f"Shopify orders/create, {args.concurrency} at a time; instructions per webhook")
+    print(f"body {args.body}, {args.concurrency} at a time; instructions per webhook")
     print(f"(callgrind, user space, runs of {sizes[0]} and {sizes[1]} webhooks):\n")
     for name, count in counts.items():
         print(f"  {name:<12} {count / 1e6:8.3f} M")

@@ -184,10 +184,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--cpu", type=int, default=0, help="core for this process")
     parser.add_argument("--broker-cpu", type=int, default=1, help="core for the broker")
+    parser.add_argument("--body", choices=sorted(BODIES), default="orders-create")
     args = parser.parse_args()
     pin_self = ["taskset", "-p", "-c", str(args.cpu), str(os.getpid())]
     subprocess.run(pin_self, capture_output=True, check=False)
-    body = order_body()
+    body = BODIES[args.body]()
     with EmbeddedBroker() as broker:
         pin = ["taskset", "-p", "-c", str(args.broker_cpu), str(broker.pid)]
         subprocess.run(pin, capture_output=True, check=False)
@@ -195,7 +196,7 @@ def main() -> None:
         import uvloop  # noqa: PLC0415 (as relay serve runs)
 
         per_webhook = uvloop.run(_pipeline(settings, body, args.webhooks, args.concurrency))
-    print(f"body: Shopify orders/create sample, {len(body)} bytes; {args.webhooks} webhooks,")
+    print(f"body: {args.body}, {len(body)} bytes; {args.webhooks} webhooks,")
     print(f"{args.concurrency} at a time; CPU per webhook (this process, all threads):\n")
     print(f"  {'whole pipeline (no HTTP)':<26} {per_webhook:8.1f} us")
     for name, micros in _stages(settings, body).items():
