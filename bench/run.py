@@ -15,9 +15,6 @@ Everything runs on 127.0.0.1 and stops itself.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import hmac
 import os
 import re
 import shutil
@@ -38,6 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from _kafka import collect_header_values  # noqa: E402
 from pipeline import BODIES, SECRET  # noqa: E402
+from pipeline import signature as shopify_signature  # noqa: E402
 from profile_summary import summarize  # noqa: E402
 from trees import extract  # noqa: E402
 
@@ -358,7 +356,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="relay-bench-"))
     body = BODIES[args.body]()
     (tmp / "body.json").write_bytes(body)
-    signature = base64.b64encode(hmac.digest(SECRET.encode(), body, hashlib.sha256)).decode()
+    signature = shopify_signature(body)
     prefix = f"bench{uuid.uuid4().hex[:8]}"
 
     with EmbeddedBroker(log_path=tmp / "tansu.log") as broker:

@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import hashlib
-import hmac
 import os
 import re
 import shutil
@@ -34,16 +31,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import SECRET, _stop, _wait_http, _wrk, read_back, start_relay  # noqa: E402
+from pipeline import order_body  # noqa: E402
+from pipeline import signature as shopify_signature  # noqa: E402
+from run import _stop, _wait_http, _wrk, read_back, start_relay  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
-from relay.signing import sample_body  # noqa: E402
 
 CONNECTIONS = 32
 
@@ -148,9 +145,9 @@ def main() -> None:
     os.sched_setaffinity(0, {args.load_cpu})
 
     tmp = Path(tempfile.mkdtemp(prefix="relay-soak-"))
-    body = orjson.dumps(orjson.loads(sample_body("shopify", "orders/create")))
+    body = order_body()
     (tmp / "body.json").write_bytes(body)
-    signature = base64.b64encode(hmac.digest(SECRET.encode(), body, hashlib.sha256)).decode()
+    signature = shopify_signature(body)
     prefix = f"soak{uuid.uuid4().hex[:8]}"
     with EmbeddedBroker(log_path=tmp / "tansu.log") as broker:
         port = free_port()

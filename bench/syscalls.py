@@ -16,9 +16,6 @@ revision REV the same way, right before this tree, and prints both.
 from __future__ import annotations
 
 import argparse
-import base64
-import hashlib
-import hmac
 import shutil
 import signal
 import subprocess
@@ -27,7 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline import BODIES, SECRET
+from pipeline import BODIES
+from pipeline import signature as shopify_signature
 from run import _stop, _wait_http, _wrk, start_relay
 from trees import extract
 
@@ -89,7 +87,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="relay-syscalls-"))
     body = BODIES[args.body]()
     (tmp / "body.json").write_bytes(body)
-    signature = base64.b64encode(hmac.digest(SECRET.encode(), body, hashlib.sha256)).decode()
+    signature = shopify_signature(body)
     results: dict[str, tuple[int, dict[str, int]]] = {}
     with EmbeddedBroker(log_path=tmp / "tansu.log") as broker:
         pin = ["taskset", "-p", "-c", str(args.load_cpu), str(broker.pid)]

@@ -90,7 +90,6 @@ def uvicorn_config(app: RelayApp) -> uvicorn.Config:
         timeout_keep_alive=server.keepalive_timeout_seconds,
         server_header=False,
         date_header=False,
-        h11_max_incomplete_event_size=server.max_header_bytes,
         http=RelayHttpProtocol,  # httptools, a response's head and body in one write
     )
 
