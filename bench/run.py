@@ -5,10 +5,12 @@ Usage (on demand, not in CI; needs Debian's `wrk`):
     .venv/bin/python bench/run.py [--duration 10] [--connections 64 4] [--cpu 0 --load-cpu 1]
     .venv/bin/python bench/run.py --workers 2 --cpu 0,1 --load-cpu 0,1   # server.workers: 2
 
-Starts an embedded Tansu broker, a bare ASGI app and `relay serve` (each server pinned to
---cpu), drives signed Shopify orders/create webhooks with wrk (pinned to --load-cpu, a unique
-X-Shopify-Webhook-Id per request), reads `<prefix>.raw` back with confluent-kafka to check that
-every 2xx is in Kafka, and prints requests/s, p50/p99 latency, errors and the ratio to bare ASGI.
+Starts an embedded Tansu broker, a bare ASGI app, the hand-written peer receiver
+(bench/handwritten.py: raw ASGI + aiokafka, verify, parse, one record) and `relay serve` (each
+server pinned to --cpu), drives signed Shopify orders/create webhooks with wrk (pinned to
+--load-cpu, a unique X-Shopify-Webhook-Id per request), reads `<prefix>.raw` (and the peer's
+`<prefix>.peer`) back with confluent-kafka to check that every 2xx is in Kafka, and prints
+requests/s, p50/p99 latency, errors, the ratio to bare ASGI and relay against the peer.
 Everything runs on 127.0.0.1 and stops itself.
 """
 
@@ -40,6 +42,9 @@ from profile_summary import summarize  # noqa: E402
 from trees import extract  # noqa: E402
 
 from relay.embedded import EmbeddedBroker, free_port  # noqa: E402
+
+PEER = "handwritten"
+"""The setup name of bench/handwritten.py."""
 
 
 @dataclass
@@ -175,14 +180,14 @@ def start_relay(
     return _start(cmd, cpu, tmp / "relay.log", cwd=tree)
 
 
-def read_back(bootstrap: str, prefix: str, accepted: int) -> int:
-    """The distinct delivery ids on ``<prefix>.raw``, read until ``accepted`` are (or timeout).
+def read_back(bootstrap: str, prefix: str, accepted: int, topic: str = "raw") -> int:
+    """The distinct delivery ids on ``<prefix>.<topic>``, read until ``accepted`` are (or timeout).
 
     Only the ids are kept: a soak's topic holds gigabytes, read at a few thousand records/s.
     """
     found = collect_header_values(
         bootstrap,
-        f"{prefix}.raw",
+        f"{prefix}.{topic}",
         "relay-delivery-id",
         at_least=accepted,
         timeout=max(120, accepted / 2000),
@@ -299,6 +304,12 @@ def _parser() -> argparse.ArgumentParser:
         "relay-base, in the same run",
     )
     parser.add_argument(
+        "--peer",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also run the hand-written peer receiver (bench/handwritten.py) in the same run",
+    )
+    parser.add_argument(
         "--warmup",
         type=int,
         default=3,
@@ -325,14 +336,17 @@ def _runs(
     targets: dict[str, str],
     tmp: Path,
     signature: str,
-) -> tuple[list[Result], int]:
-    """The warm-up, then ``--rounds`` x ``--connections`` runs: the results and the 2xx sent."""
+) -> tuple[list[Result], dict[str, int]]:
+    """The warm-up, then ``--rounds`` x ``--connections`` runs: the results and the 2xx sent.
+
+    The 2xx are counted apart: ``relays``, to relay's setups; ``peer``, to the hand-written peer.
+    """
     results: list[Result] = []
-    accepted = 0
+    accepted = {"relays": 0, "peer": 0}
     runs = [c for _ in range(args.rounds) for c in args.connections]
     if args.warmup:  # run -1: not reported, but its 2xx are read back too
         runs.insert(0, max(args.connections))
-    relays = [name for name in targets if name != "bare-asgi"]
+    relays = [name for name in targets if name != "bare-asgi"]  # and the peer, in turns
     for run, connections in enumerate(runs, start=-1 if args.warmup else 0):
         # bare ASGI first, then the relays in turns, so that none always runs last (the
         # broker's memory storage grows with every run)
@@ -343,7 +357,7 @@ def _runs(
             if run >= 0:
                 results.append(result)
             if name != "bare-asgi":
-                accepted += result.requests - result.errors
+                accepted["peer" if name == PEER else "relays"] += result.requests - result.errors
     return results, accepted
 
 
@@ -367,19 +381,31 @@ def main() -> None:
         bare = _start(bare_cmd, args.cpu, tmp / "bare.log")
         servers = {"bare-asgi": bare}
         targets = {"bare-asgi": f"http://127.0.0.1:{bare_port}/"}
+        if args.peer:
+            peer_port = free_port()
+            peer_cmd = [sys.executable, str(ROOT / "bench" / "handwritten.py"), str(peer_port)]
+            peer_cmd += [broker.bootstrap_servers, f"{prefix}.peer"]
+            os.environ["BENCH_SECRET"] = SECRET
+            servers[PEER] = _start(peer_cmd, args.cpu, tmp / "peer.log")
+            targets[PEER] = f"http://127.0.0.1:{peer_port}/"
         try:
             for name, process, url in _start_relays(args, tmp, broker.bootstrap_servers, prefix):
                 servers[name], targets[name] = process, url
             _wait_http(targets["bare-asgi"])
-            for name in servers.keys() - {"bare-asgi"}:
+            if args.peer:
+                _wait_http(targets[PEER])
+            for name in servers.keys() - {"bare-asgi", PEER}:
                 _wait_http(targets[name].replace("/webhooks/bench", "/readyz"))
                 _wait_workers(tmp / name / "relay.log", args.workers)
-            results, accepted_total = _runs(args, servers, targets, tmp, signature)
+            results, accepted = _runs(args, servers, targets, tmp, signature)
         finally:
             for process in servers.values():
                 _stop(process)
-        delivered = read_back(broker.bootstrap_servers, prefix, accepted_total)
-    _report(results, args, len(body), accepted_total, delivered, prefix)
+        delivered = {"relays": read_back(broker.bootstrap_servers, prefix, accepted["relays"])}
+        if args.peer:
+            peer = read_back(broker.bootstrap_servers, prefix, accepted["peer"], "peer")
+            delivered["peer"] = peer
+    _report(results, args, len(body), accepted, delivered, prefix)
     if args.profile is not None:
         for profile in sorted(args.profile.glob("relay-*.txt")):
             print(f"\n{summarize(profile)}")
@@ -390,8 +416,8 @@ def _report(
     results: list[Result],
     args: argparse.Namespace,
     body_size: int,
-    accepted: int,
-    delivered: int,
+    accepted: dict[str, int],
+    delivered: dict[str, int],
     prefix: str,
 ) -> None:
     print(
@@ -410,14 +436,14 @@ def _report(
         "cpu us",
         "cpu ratio",
     )
-    print("{:<10} {:>5} {:>9} {:>8} {:>8} {:>7} {:>6} {:>7} {:>9}".format(*header))
+    print("{:<12} {:>5} {:>9} {:>8} {:>8} {:>7} {:>6} {:>7} {:>9}".format(*header))
     bares: dict[int, Result] = {}
     for r in results:
         if r.name == "bare-asgi":  # each row against the bare ASGI run of its own round
             bares[r.connections] = r
         bare = bares[r.connections]
         print(
-            f"{r.name:<10} {r.connections:>5} {r.rps:>9.0f} {r.p50_ms:>8.2f} "
+            f"{r.name:<12} {r.connections:>5} {r.rps:>9.0f} {r.p50_ms:>8.2f} "
             f"{r.p99_ms:>8.2f} {r.errors:>7} {r.rps / bare.rps:>6.2f} {r.cpu_us:>7.0f} "
             f"{bare.cpu_us / r.cpu_us if r.cpu_us else 0:>9.2f}"
         )
@@ -425,9 +451,23 @@ def _report(
         "cpu us: the server's CPU time per request (all threads, from /proc); cpu ratio: bare's"
         " over this one's,\nthe ratio a CPU-bound server reaches when nothing else shares its core"
     )
+    # relay and the peer run once per round and connection count: pair them in order
+    relays = [r for r in results if r.name == "relay"]
+    for relay, peer in zip(relays, [r for r in results if r.name == PEER], strict=False):
+        print(
+            f"relay against {PEER}, {relay.connections} conns: req/s {relay.rps / peer.rps:.2f}x,"
+            f" cpu us {relay.cpu_us / peer.cpu_us if peer.cpu_us else 0:.2f}x"
+            f" (p99 {relay.p99_ms:.2f} against {peer.p99_ms:.2f} ms)"
+        )
     print(
-        f"\nrelay 2xx counted by wrk: {accepted}; distinct deliveries on {prefix}.raw: {delivered}"
+        f"\nrelay 2xx counted by wrk: {accepted['relays']};"
+        f" distinct deliveries on {prefix}.raw: {delivered['relays']}"
     )
+    if "peer" in delivered:
+        print(
+            f"{PEER} 2xx counted by wrk: {accepted['peer']};"
+            f" distinct deliveries on {prefix}.peer: {delivered['peer']}"
+        )
     print("(wrk does not count answers in flight when it stops: read-back may exceed, never trail)")
 
 
