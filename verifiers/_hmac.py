@@ -25,7 +25,7 @@ HASH_ALGORITHMS: Final[tuple[HashAlgorithm, ...]] = ("sha1", "sha256", "sha384",
 
 def hmac_digest(key: bytes, message: bytes, algorithm: HashAlgorithm = "sha256") -> bytes:
     """Return the raw HMAC of ``message`` under ``key`` with the named digest."""
-    return hmac.new(key, message, algorithm).digest()
+    return hmac.digest(key, message, algorithm)
 
 
 def matches_any(
