@@ -1,7 +1,8 @@
 """The hand-written peer: a raw ASGI receiver on aiokafka, as a careful engineer would write one.
 
-Run by bench/run.py (``--peers``) as ``python bench/handwritten.py PORT BOOTSTRAP TOPIC``; the
-bench's secret comes from ``BENCH_SECRET``.
+Run by bench/run.py as ``python bench/handwritten.py PORT BOOTSTRAP TOPIC [COMPRESSION]``
+(aiokafka's ``compression_type``, zstd by default; ``none`` for none); the bench's secret comes
+from ``BENCH_SECRET``.
 
 It is the "raw ASGI handler + aiokafka" of the reference figures (0.32 of bare ASGI there): no
 framework, it reads the body, checks ``X-Shopify-Hmac-Sha256`` (HMAC-SHA256, constant-time),
@@ -48,10 +49,11 @@ _DOWN = _answer(503, b'{"error":"kafka unavailable"}')
 class Receiver:
     """The ASGI callable: one producer, started with the server."""
 
-    def __init__(self, bootstrap: str, topic: str, secret: bytes) -> None:
+    def __init__(self, bootstrap: str, topic: str, secret: bytes, compression: str) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
         self.secret = secret
+        self.compression = None if compression == "none" else compression
         self.producer: AIOKafkaProducer | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,7 +71,7 @@ class Receiver:
                 self.producer = AIOKafkaProducer(
                     bootstrap_servers=self.bootstrap,
                     acks="all",
-                    compression_type="zstd",
+                    compression_type=self.compression,
                     linger_ms=0,
                     max_batch_size=1024 * 1024,
                     enable_idempotence=False,
@@ -118,7 +120,8 @@ class Receiver:
 def main() -> None:
     """Serve the peer as bench/bare_asgi.py serves the ceiling: uvloop, httptools, no logs."""
     port, bootstrap, topic = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    receiver = Receiver(bootstrap, topic, os.environ["BENCH_SECRET"].encode())
+    compression = sys.argv[4] if len(sys.argv) > 4 else "zstd"
+    receiver = Receiver(bootstrap, topic, os.environ["BENCH_SECRET"].encode(), compression)
     config = uvicorn.Config(
         receiver,
         host="127.0.0.1",

@@ -310,6 +310,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also run the hand-written peer receiver (bench/handwritten.py) in the same run",
     )
     parser.add_argument(
+        "--peer-compression",
+        choices=["zstd", "lz4", "snappy", "gzip", "none"],
+        default="zstd",
+        help="the peer's aiokafka compression_type (default zstd, as relay's)",
+    )
+    parser.add_argument(
         "--warmup",
         type=int,
         default=3,
@@ -384,7 +390,7 @@ def main() -> None:
         if args.peer:
             peer_port = free_port()
             peer_cmd = [sys.executable, str(ROOT / "bench" / "handwritten.py"), str(peer_port)]
-            peer_cmd += [broker.bootstrap_servers, f"{prefix}.peer"]
+            peer_cmd += [broker.bootstrap_servers, f"{prefix}.peer", args.peer_compression]
             os.environ["BENCH_SECRET"] = SECRET
             servers[PEER] = _start(peer_cmd, args.cpu, tmp / "peer.log")
             targets[PEER] = f"http://127.0.0.1:{peer_port}/"
