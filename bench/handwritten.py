@@ -23,10 +23,9 @@ import sys
 from typing import Any
 
 import orjson
-import uvicorn
-import uvloop
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from bare_asgi import serve
 from starlette.types import Message, Receive, Scope, Send
 
 _JSON = [(b"content-type", b"application/json")]
@@ -122,19 +121,7 @@ def main() -> None:
     port, bootstrap, topic = int(sys.argv[1]), sys.argv[2], sys.argv[3]
     compression = sys.argv[4] if len(sys.argv) > 4 else "zstd"
     receiver = Receiver(bootstrap, topic, os.environ["BENCH_SECRET"].encode(), compression)
-    config = uvicorn.Config(
-        receiver,
-        host="127.0.0.1",
-        port=port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
-        date_header=False,
-        loop="uvloop",
-        http="httptools",
-        lifespan="on",
-    )
-    uvloop.run(uvicorn.Server(config).serve())
+    serve(receiver, port)  # uvicorn picks uvloop and httptools; lifespan runs the producer
 
 
 if __name__ == "__main__":
