@@ -31,7 +31,7 @@ from trees import extract
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _child(tree: Path, bootstrap: str, webhooks: int, concurrency: int, body_name: str) -> None:
+def _child(tree: Path, bootstrap: str, webhooks: int, args: argparse.Namespace) -> None:
     """Run the pipeline with the code of ``tree`` (under valgrind, started by ``_count``)."""
     sys.path.insert(0, str(tree))
     import pipeline  # noqa: PLC0415 (bench/pipeline.py, importing the tree's relay)
@@ -44,8 +44,12 @@ def _child(tree: Path, bootstrap: str, webhooks: int, concurrency: int, body_nam
     settings = pipeline.bench_settings(bootstrap, "cg", **timeouts)
     if hasattr(server, "tune_gc"):  # as relay serve does, in trees that have it
         server.tune_gc(settings.gc)
-    body = pipeline.BODIES[body_name]()
-    uvloop.run(pipeline._pipeline(settings, body, webhooks, concurrency))  # noqa: SLF001
+    body = pipeline.BODIES[args.body]()
+    if args.setup == "peer":
+        run = pipeline._peer_pipeline(bootstrap, body, webhooks, args.concurrency)  # noqa: SLF001
+    else:
+        run = pipeline._pipeline(settings, body, webhooks, args.concurrency, args.setup)  # noqa: SLF001
+    uvloop.run(run)
 
 
 def _count(tree: Path, bootstrap: str, webhooks: int, args: argparse.Namespace, out: Path) -> int:
@@ -67,6 +71,8 @@ def _count(tree: Path, bootstrap: str, webhooks: int, args: argparse.Namespace, 
         str(args.concurrency),
         "--body",
         args.body,
+        "--setup",
+        args.setup,
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -97,11 +103,19 @@ def main() -> None:
         default="orders-create",
         help="the Shopify order posted (see run.py --body)",
     )
+    parser.add_argument(
+        "--setup",
+        # pipeline.SETUPS' keys, for the same reason
+        choices=["normalized", "reused", "none", "peer"],
+        default="normalized",
+        help="what the pipeline runs (see pipeline.py --setups): normalized, relay as it "
+        "runs; reused or none, relay without normalization; peer, the hand-written peer",
+    )
     parser.add_argument("--child", metavar="TREE", help=argparse.SUPPRESS)
     parser.add_argument("--bootstrap", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(Path(args.child), args.bootstrap, args.webhooks[0], args.concurrency, args.body)
+        _child(Path(args.child), args.bootstrap, args.webhooks[0], args)
         return
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed: apt-get install valgrind")
@@ -117,7 +131,8 @@ def main() -> None:
         counts = {
             name: _per_webhook(tree, broker.bootstrap_servers, sizes, args) for name, tree in trees
         }
-    print(f"body {args.body}, {args.concurrency} at a time; instructions per webhook")
+    print(f"body {args.body}, {args.concurrency} at a time, setup {args.setup};")
+    print("instructions per webhook")
     print(f"(callgrind, user space, runs of {sizes[0]} and {sizes[1]} webhooks):\n")
     for name, count in counts.items():
         print(f"  {name:<12} {count / 1e6:8.3f} M")
