@@ -45,11 +45,7 @@ def _child(tree: Path, bootstrap: str, webhooks: int, args: argparse.Namespace) 
     if hasattr(server, "tune_gc"):  # as relay serve does, in trees that have it
         server.tune_gc(settings.gc)
     body = pipeline.BODIES[args.body]()
-    if args.setup == "peer":
-        run = pipeline._peer_pipeline(bootstrap, body, webhooks, args.concurrency)  # noqa: SLF001
-    else:
-        run = pipeline._pipeline(settings, body, webhooks, args.concurrency, args.setup)  # noqa: SLF001
-    uvloop.run(run)
+    uvloop.run(pipeline._pipeline(settings, body, webhooks, args.concurrency, args.setup))  # noqa: SLF001
 
 
 def _count(tree: Path, bootstrap: str, webhooks: int, args: argparse.Namespace, out: Path) -> int:

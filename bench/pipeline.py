@@ -195,12 +195,14 @@ async def _pipeline(
     body: bytes,
     webhooks: int,
     concurrency: int,
-    canonical: str = "normalized",
+    setup: str = "normalized",
 ) -> float:
-    """Relay's CPU per webhook, its canonical events made as ``canonical`` says."""
+    """The CPU per webhook of ``setup`` (a ``SETUPS`` key), publishing to ``settings``' Kafka."""
+    if setup == "peer":
+        return await _peer_pipeline(settings.kafka.bootstrap_servers, body, webhooks, concurrency)
     app = RelayApp(settings)
     for source_id, source in app.sources.items():  # the receiver reads this same mapping
-        app.sources[source_id] = _canonical(source, canonical)
+        app.sources[source_id] = _canonical(source, setup)
     async with app._lifespan(app.http):  # noqa: SLF001 (the app's own start-up and shutdown)
         return await _drive(app, body, webhooks, concurrency)
 
@@ -294,21 +296,16 @@ def main() -> None:
 
         tune_gc(settings.gc)  # as relay serve does
 
-        bootstrap, webhooks, concurrency = broker.bootstrap_servers, args.webhooks, args.concurrency
         per_webhook = {
-            how: uvloop.run(
-                _peer_pipeline(bootstrap, body, webhooks, concurrency)
-                if how == "peer"
-                else _pipeline(settings, body, webhooks, concurrency, how)
-            )
-            for how in args.setups
+            setup: uvloop.run(_pipeline(settings, body, args.webhooks, args.concurrency, setup))
+            for setup in args.setups
         }
     print(f"body: {args.body}, {len(body)} bytes; {args.webhooks} webhooks,")
     print(f"{args.concurrency} at a time; CPU per webhook (this process, all threads):\n")
     whole = per_webhook.get("normalized")
-    for how, micros in per_webhook.items():
+    for setup, micros in per_webhook.items():
         share = "" if whole is None else f"  {micros / whole:5.2f} of the whole"
-        print(f"  {SETUPS[how]:<26} {micros:8.1f} us{share}")
+        print(f"  {SETUPS[setup]:<26} {micros:8.1f} us{share}")
     for name, micros in _stages(settings, body).items():
         print(f"  {name:<26} {micros:8.1f} us")
 
