@@ -28,7 +28,7 @@ __all__ = ["Deliverer", "retry_decision"]
 logger = logging.getLogger(__name__)
 
 
-def retry_decision(exc: Exception, wait_max: float) -> bool | float:
+def retry_decision(exc: BaseException, wait_max: float) -> bool | float:
     """Stamina's backoff hook: retry retriable errors, honouring a server's ``Retry-After``.
 
     Errors the sink did not classify count as retriable when they are I/O errors (``OSError``,
