@@ -12,13 +12,13 @@ RUN groupadd --system --gid 10001 relay \
       --shell /usr/sbin/nologin relay
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY relay ./relay
 COPY verifiers ./verifiers
 COPY normalizers ./normalizers
 COPY sinks ./sinks
 ARG EXTRAS=""
-RUN pip install ".${EXTRAS}" && rm -rf /src
+RUN pip install -c constraints.txt ".${EXTRAS}" && rm -rf /src
 
 WORKDIR /
 USER 10001:10001
