@@ -55,13 +55,14 @@ class RelayProcess:
 
     def start(self, timeout: float = 30.0) -> None:
         """Start and wait until /readyz answers 200."""
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "relay", "serve", "--config", str(self.config_path)],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            env=self._env,
-        )
+        # the child gets its own copy of the descriptor: this process keeps no file open
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "relay", "serve", "--config", str(self.config_path)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self._env,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -87,20 +88,16 @@ class RelayProcess:
     def wait(self, timeout: float = 30.0) -> int:
         """Wait for the process to exit and return its exit code."""
         assert self.process is not None
-        code = self.process.wait(timeout)
-        self._log.close()
-        return code
+        return self.process.wait(timeout)
 
     def kill(self) -> None:
         """SIGKILL the process (a crash: no shutdown code runs) and reap it."""
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
-        self._log.close()
 
     def stop(self) -> None:
         """End the process if it still runs."""
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
-            self._log.close()
